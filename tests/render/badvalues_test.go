@@ -1,0 +1,97 @@
+package render_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
+)
+
+// TestMagento2BadValues renders the minimal scenario with one bad setting at a time: every case
+// must fail, and the message must name the values key so the user knows what to fix. Keys the
+// schema rejects are named as JSON pointers ("/web/codeSharing"), the chart's own checks name them
+// dotted ("web.codeSharing").
+func TestMagento2BadValues(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		set     map[string]string
+		setJSON map[string]string
+		kube    string
+		want    []string // substrings of the error, all required
+	}{
+		{name: "app image repository missing", set: map[string]string{"image.repository": ""},
+			want: []string{"image.repository is required"}},
+		{name: "typo in a top-level key", setJSON: map[string]string{"ingres": `{"enabled":true}`},
+			want: []string{"ingres"}},
+		{name: "typo in a nested key", set: map[string]string{"web.replicas": "3"},
+			want: []string{"/web", "replicas"}},
+		{name: "unknown code sharing", set: map[string]string{"web.codeSharing": "rsync"},
+			want: []string{"/web/codeSharing"}},
+		{name: "unknown search engine", set: map[string]string{"magento.search.engine": "solr"},
+			want: []string{"/magento/search/engine"}},
+		{name: "unknown Magento mode", set: map[string]string{"magento.mode": "staging"},
+			want: []string{"/magento/mode"}},
+		{name: "malformed image digest", set: map[string]string{"image.digest": "abc"},
+			want: []string{"/image/digest"}},
+		{name: "malformed crypt key", set: map[string]string{"magento.cryptKey.value": "short"},
+			want: []string{"/magento/cryptKey/value"}},
+		{name: "invalid cron job name", setJSON: map[string]string{"cron.jobs": `[{"name":"Index!","schedule":"* * * * *","args":[]}]`},
+			want: []string{"/cron/jobs/0/name"}},
+		{name: "database password missing", set: map[string]string{"magento.database.password": ""},
+			want: []string{"magento.database.password or magento.database.existingSecret is required"}},
+		{name: "two caches in one Redis database", set: map[string]string{"magento.redis.pageCacheDatabase": "0"},
+			want: []string{"magento.redis.cacheDatabase and magento.redis.pageCacheDatabase must differ"}},
+		{name: "no Redis host anywhere", set: map[string]string{"externalServices.redis.enabled": "false"},
+			want: []string{"magento.redis.host", "externalServices.redis.enabled"}},
+		{name: "AMQP without password", set: map[string]string{"magento.amqp.enabled": "true", "externalServices.amqp.enabled": "true"},
+			want: []string{"magento.amqp.password"}},
+		{name: "php memory limit missing", set: map[string]string{"web.php.resources.limits": "null"},
+			want: []string{"web.php.resources.limits.memory is required"}},
+		{name: "unreadable memory limit", set: map[string]string{"web.php.resources.limits.memory": "lots"},
+			want: []string{"web.php.resources.limits.memory", "not a memory quantity"}},
+		{name: "too many php workers for the limit", set: map[string]string{"web.php.fpm.maxChildren": "50"},
+			want: []string{"web.php.fpm.maxChildren", "do not fit"}},
+		{name: "memory limit too small for one worker", set: map[string]string{"web.php.resources.limits.memory": "300Mi"},
+			want: []string{"web.php.resources.limits.memory", "no room for one PHP worker"}},
+		{name: "grace period shorter than the drain", set: map[string]string{"web.terminationGracePeriodSeconds": "15"},
+			want: []string{"web.terminationGracePeriodSeconds"}},
+		{name: "rollout that can never start", set: map[string]string{"web.updateStrategy.maxSurge": "0"},
+			want: []string{"web.updateStrategy.maxSurge"}},
+		{name: "autoscaling min above max", set: map[string]string{"autoscaling.enabled": "true", "autoscaling.minReplicas": "10", "autoscaling.maxReplicas": "5", "persistence.media.accessModes[0]": "ReadWriteMany"},
+			want: []string{"autoscaling.minReplicas"}},
+		{name: "shared media on a single-node volume", set: map[string]string{"web.replicaCount": "3"},
+			want: []string{"persistence.media.accessModes must include ReadWriteMany"}},
+		{name: "ingress without hosts", set: map[string]string{"ingress.enabled": "true"},
+			want: []string{"ingress.hosts"}},
+		{name: "cert-manager without an ingress", set: map[string]string{"ingress.certManager.enabled": "true"},
+			want: []string{"ingress.certManager.enabled"}},
+		{name: "managed certificate on a non-GCE class", set: map[string]string{"ingress.enabled": "true", "ingress.hosts[0]": "shop.example.com", "gke.managedCertificate.enabled": "true"},
+			want: []string{"gke.managedCertificate.enabled", "gce"}},
+		{name: "two certificate issuers", set: map[string]string{"ingress.enabled": "true", "ingress.className": "gce", "ingress.hosts[0]": "shop.example.com", "gke.managedCertificate.enabled": "true", "ingress.certManager.enabled": "true"},
+			want: []string{"gke.managedCertificate.enabled and ingress.certManager.enabled"}},
+		{name: "copy code sharing without an nginx image", set: map[string]string{"web.codeSharing": "copy"},
+			want: []string{"web.nginx.image.repository is required"}},
+		{name: "image volumes on an old cluster", set: map[string]string{"web.codeSharing": "image-volume", "web.nginx.image.repository": "shop/nginx"}, kube: "1.32.0",
+			want: []string{"web.codeSharing", "1.33"}},
+		{name: "duplicate cron job names", setJSON: map[string]string{"cron.jobs": `[{"name":"a","schedule":"* * * * *","args":[]},{"name":"a","schedule":"* * * * *","args":[]}]`},
+			want: []string{"cron.jobs[1].name"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := render.RenderE(t, m2Chart, render.Options{
+				ValuesFiles:   []string{m2Chart + "/ci/minimal-values.yaml"},
+				SetValues:     tc.set,
+				SetJSONValues: tc.setJSON,
+				KubeVersion:   tc.kube,
+			})
+			require.Error(t, err, "bad values must not render")
+			for _, want := range tc.want {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}

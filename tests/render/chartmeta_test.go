@@ -1,0 +1,84 @@
+package render_test
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+// chartFile is the part of Chart.yaml that publishing on a chart repository and Artifact Hub needs
+// (ct's yamale-based chart schema check is off: yamale is not available offline).
+type chartFile struct {
+	APIVersion  string            `json:"apiVersion"`
+	Name        string            `json:"name"`
+	Version     string            `json:"version"`
+	KubeVersion string            `json:"kubeVersion"`
+	Description string            `json:"description"`
+	Home        string            `json:"home"`
+	Sources     []string          `json:"sources"`
+	Keywords    []string          `json:"keywords"`
+	Maintainers []map[string]any  `json:"maintainers"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+func TestChartMetadata(t *testing.T) {
+	t.Parallel()
+	for _, c := range repo.Charts(t) {
+		t.Run(c.Rel, func(t *testing.T) {
+			t.Parallel()
+			raw, err := os.ReadFile(filepath.Join(c.Dir, "Chart.yaml"))
+			require.NoError(t, err)
+			var meta chartFile
+			require.NoError(t, yaml.Unmarshal(raw, &meta), "Chart.yaml")
+			assert.Equal(t, "v2", meta.APIVersion)
+			assert.Equal(t, filepath.Base(c.Dir), meta.Name, "chart name matches its directory (chart-testing expects it)")
+			assert.Regexp(t, `^\d+\.\d+\.\d+$`, meta.Version)
+			assert.NotEmpty(t, meta.KubeVersion, "kubeVersion range")
+			assert.NotEmpty(t, meta.Description)
+			assert.NotEmpty(t, meta.Home)
+			assert.NotEmpty(t, meta.Sources)
+			assert.NotEmpty(t, meta.Keywords)
+			assert.NotEmpty(t, meta.Maintainers)
+			assert.NotEmpty(t, meta.Annotations["artifacthub.io/changes"], "every version says what changed")
+		})
+	}
+}
+
+// TestChartTestingFindsEveryChart checks ct.yaml: chart-testing only discovers charts that are
+// direct children of a chart-dirs entry.
+func TestChartTestingFindsEveryChart(t *testing.T) {
+	t.Parallel()
+	root := repo.Root(t)
+	raw, err := os.ReadFile(filepath.Join(root, "ct.yaml"))
+	require.NoError(t, err)
+	var ct struct {
+		ChartDirs      []string `json:"chart-dirs"`
+		ExcludedCharts []string `json:"excluded-charts"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &ct))
+	var found []string
+	for _, dir := range ct.ChartDirs {
+		matches, err := filepath.Glob(filepath.Join(root, dir, "*", "Chart.yaml"))
+		require.NoError(t, err)
+		for _, m := range matches {
+			rel, err := filepath.Rel(root, filepath.Dir(m))
+			require.NoError(t, err)
+			found = append(found, rel)
+		}
+	}
+	sort.Strings(found)
+	var want []string
+	for _, c := range repo.Charts(t) {
+		want = append(want, c.Rel)
+	}
+	sort.Strings(want)
+	assert.Equal(t, want, found)
+	assert.Empty(t, ct.ExcludedCharts)
+}

@@ -1,0 +1,676 @@
+package render_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
+)
+
+// The magento2 chart's feature checks: one test per item of the chart's contract, each over the
+// scenarios (magento2/ci/*-values.yaml) or small value overrides of the minimal scenario.
+
+const (
+	m2Chart    = "magento2"
+	m2Fullname = "shop-magento2" // release "shop" (render.DefaultReleaseName) + chart name
+)
+
+// m2Name is the name of a magento2 object of a component.
+func m2Name(component string) string { return m2Fullname + "-" + component }
+
+// m2Scenario renders one magento2 scenario, optionally with --set overrides on top.
+func m2Scenario(tb testing.TB, scenario string, set map[string]string) *render.Manifests {
+	tb.Helper()
+	return render.Render(tb, m2Chart, render.Options{
+		ValuesFiles: []string{fmt.Sprintf("%s/ci/%s-values.yaml", m2Chart, scenario)},
+		SetValues:   set,
+	})
+}
+
+// m2ScenarioE is m2Scenario returning the render error.
+func m2ScenarioE(tb testing.TB, scenario string, set, setJSON map[string]string) (*render.Manifests, error) {
+	tb.Helper()
+	return render.RenderE(tb, m2Chart, render.Options{
+		ValuesFiles:   []string{fmt.Sprintf("%s/ci/%s-values.yaml", m2Chart, scenario)},
+		SetValues:     set,
+		SetJSONValues: setJSON,
+	})
+}
+
+// container returns the named container of a pod spec (init containers included).
+func container(tb testing.TB, spec corev1.PodSpec, name string) corev1.Container {
+	tb.Helper()
+	for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
+		if c.Name == name {
+			return c
+		}
+	}
+	require.Failf(tb, "container not found", "no container %q in pod spec", name)
+	return corev1.Container{}
+}
+
+// envValue returns the literal value of an env var of a container, and whether it is set.
+func envVar(c corev1.Container, name string) (corev1.EnvVar, bool) {
+	for _, e := range c.Env {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return corev1.EnvVar{}, false
+}
+
+// volume returns the named volume of a pod spec.
+func volume(tb testing.TB, spec corev1.PodSpec, name string) corev1.Volume {
+	tb.Helper()
+	for _, v := range spec.Volumes {
+		if v.Name == name {
+			return v
+		}
+	}
+	require.Failf(tb, "volume not found", "no volume %q in pod spec", name)
+	return corev1.Volume{}
+}
+
+// mountPaths maps a container's volume mounts by path to volume name.
+func mountPaths(c corev1.Container) map[string]string {
+	out := map[string]string{}
+	for _, m := range c.VolumeMounts {
+		out[m.MountPath] = m.Name
+	}
+	return out
+}
+
+func TestMagento2WebPodTwoContainersWithTini(t *testing.T) {
+	t.Parallel()
+	for _, scenario := range []string{"minimal", "production", "gke", "everything"} {
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, scenario, nil)
+			d := render.Get[*appsv1.Deployment](t, m, m2Name("web"))
+			spec := d.Spec.Template.Spec
+			require.Len(t, spec.Containers, 2)
+			assert.Equal(t, []string{"nginx", "php-fpm"}, []string{spec.Containers[0].Name, spec.Containers[1].Name})
+			for _, c := range spec.Containers {
+				require.NotEmpty(t, c.Command, c.Name)
+				assert.Equal(t, "/usr/bin/tini", c.Command[0], "%s runs under tini as PID 1", c.Name)
+				assert.NotContains(t, strings.Join(c.Command, " "), "supervisord", c.Name)
+			}
+			php := container(t, spec, "php-fpm")
+			assert.Contains(t, php.Command, "--fpm-config")
+			scan, ok := envVar(php, "PHP_INI_SCAN_DIR")
+			require.True(t, ok, "PHP_INI_SCAN_DIR adds the chart's php.ini")
+			assert.True(t, strings.HasPrefix(scan.Value, ":"), "keeps the image's own ini dir: %q", scan.Value)
+			assert.Equal(t, php.Image, container(t, spec, "php-fpm").Image)
+			assert.False(t, *spec.AutomountServiceAccountToken)
+		})
+	}
+}
+
+func TestMagento2CodeSharing(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		mode          string
+		wantInit      bool
+		wantNginxApp  bool   // nginx runs from the app image
+		wantCodeMount string // where nginx mounts the code volume ("" for none)
+	}{
+		{mode: "app-image", wantNginxApp: true},
+		{mode: "copy", wantInit: true, wantCodeMount: "/var/www/html/pub"},
+		{mode: "image-volume", wantCodeMount: "/var/www/html"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.mode, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, "minimal", map[string]string{
+				"web.codeSharing":            tc.mode,
+				"web.nginx.image.repository": "shop/nginx",
+				"web.nginx.image.tag":        "1.28",
+			})
+			spec := render.Get[*appsv1.Deployment](t, m, m2Name("web")).Spec.Template.Spec
+			nginx := container(t, spec, "nginx")
+			php := container(t, spec, "php-fpm")
+			assert.Equal(t, tc.wantNginxApp, nginx.Image == php.Image, "nginx image %s, app image %s", nginx.Image, php.Image)
+			assert.Equal(t, tc.wantInit, len(spec.InitContainers) == 1)
+			mounts := mountPaths(nginx)
+			if tc.wantCodeMount == "" {
+				assert.NotContains(t, mounts, "/var/www/html/pub")
+				return
+			}
+			assert.Equal(t, "code", mounts[tc.wantCodeMount])
+			assert.Equal(t, "media", mounts["/var/www/html/pub/media"], "media is the shared volume on top of the code")
+			code := volume(t, spec, "code")
+			if tc.mode == "image-volume" {
+				require.NotNil(t, code.Image)
+				assert.Equal(t, php.Image, code.Image.Reference)
+			} else {
+				require.NotNil(t, code.EmptyDir)
+				init := spec.InitContainers[0]
+				assert.Equal(t, php.Image, init.Image)
+				assert.Contains(t, strings.Join(init.Command, " "), `[ "$entry" = media ] && continue`, "media is not copied")
+			}
+		})
+	}
+}
+
+func TestMagento2NginxConfig(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "minimal", nil)
+	cm := render.Get[*corev1.ConfigMap](t, m, m2Name("nginx"))
+	conf := cm.Data["nginx.conf"]
+	for _, want := range []string{
+		"listen 8080 default_server;",
+		"root $MAGE_ROOT/pub;",
+		"server 127.0.0.1:9000;",
+		`rewrite ^/static/(version\d*/)?(.*)$ /static.php?resource=$2 last;`,
+		"try_files $uri $uri/ /get.php$is_args$args;",
+		"location ~ ^/(index|get|static|errors/report|errors/404|errors/503|health_check)\\.php$",
+		"location ~ ^/media/(customer|downloadable|import|custom_options)/",
+		"location ~* ^/(setup|update)($|/)",
+		"location ~* ^/cron\\.php",
+		"fastcgi_buffers 16 16k;",
+		"fastcgi_buffer_size 32k;",
+		"fastcgi_read_timeout 600s;",
+		"fastcgi_param HTTPS $magento_https if_not_empty;",
+		"map $http_x_forwarded_proto $magento_https",
+		"pid /tmp/nginx.pid;",
+		"client_body_temp_path /tmp/client_body;",
+		"location = /healthz",
+		"location = /fpm-ping",
+	} {
+		assert.Contains(t, conf, want)
+	}
+	assert.Contains(t, cm.Data, "fastcgi_params")
+	assert.Contains(t, cm.Data, "mime.types")
+
+	multi := m2Scenario(t, "everything", nil)
+	conf = render.Get[*corev1.ConfigMap](t, multi, m2Name("nginx")).Data["nginx.conf"]
+	assert.Contains(t, conf, `"www.shop.example.nl" "nl";`, "multi-store run codes map hosts to MAGE_RUN_CODE")
+	assert.Contains(t, conf, "fastcgi_param MAGE_RUN_CODE $mage_run_code if_not_empty;")
+	assert.Contains(t, conf, "location = /robots.txt", "extraServerConfig is added to the server block")
+}
+
+func TestMagento2PhpFpmSizedFromMemoryLimit(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name         string
+		set          map[string]string
+		wantChildren int
+	}{
+		{name: "defaults 2Gi", wantChildren: 7}, // (2048 - 256) / 256
+		{name: "4Gi limit", set: map[string]string{"web.php.resources.limits.memory": "4Gi"}, wantChildren: 15},
+		{name: "decimal units", set: map[string]string{"web.php.resources.limits.memory": "3000M", "web.php.fpm.memoryPerChild": "200Mi"}, wantChildren: 13}, // (2861 - 256) / 200
+		{name: "explicit that fits", set: map[string]string{"web.php.fpm.maxChildren": "5"}, wantChildren: 5},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, "minimal", tc.set)
+			conf := render.Get[*corev1.ConfigMap](t, m, m2Name("php")).Data["php-fpm.conf"]
+			assert.Contains(t, conf, fmt.Sprintf("\npm.max_children = %d\n", tc.wantChildren))
+			assert.Contains(t, conf, "listen = 127.0.0.1:9000")
+			assert.Contains(t, conf, "clear_env = no")
+			assert.Contains(t, conf, "ping.path = /fpm-ping")
+			assert.Contains(t, conf, "pm.status_path = /fpm-status")
+		})
+	}
+}
+
+func TestMagento2ConfigChangeRollsPods(t *testing.T) {
+	t.Parallel()
+	base := m2Scenario(t, "minimal", nil)
+	cases := []struct {
+		set      map[string]string
+		checksum string
+	}{
+		{set: map[string]string{"web.nginx.clientMaxBodySize": "128m"}, checksum: "checksum/nginx"},
+		{set: map[string]string{"web.php.ini.memory_limit": "1G"}, checksum: "checksum/php"},
+		{set: map[string]string{"magento.database.host": "db2"}, checksum: "checksum/env"},
+		{set: map[string]string{"magento.database.password": "rotated"}, checksum: "checksum/env-secret"},
+	}
+	baseAnn := render.Get[*appsv1.Deployment](t, base, m2Name("web")).Spec.Template.Annotations
+	for _, tc := range cases {
+		t.Run(tc.checksum, func(t *testing.T) {
+			t.Parallel()
+			changed := render.Get[*appsv1.Deployment](t, m2Scenario(t, "minimal", tc.set), m2Name("web")).Spec.Template.Annotations
+			require.NotEmpty(t, baseAnn[tc.checksum])
+			assert.NotEqual(t, baseAnn[tc.checksum], changed[tc.checksum], "a change of %v must roll the web pods", tc.set)
+		})
+	}
+}
+
+func TestMagento2EnvironmentAndSecrets(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "everything", nil)
+	env := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
+	for key, want := range map[string]string{
+		"MAGE_MODE": "production",
+		"MAGENTO_DC_DB__CONNECTION__DEFAULT__HOST":                          "mysql:3306",
+		"MAGENTO_DC_CACHE__FRONTEND__DEFAULT__BACKEND_OPTIONS__SERVER":      m2Name("redis"),
+		"MAGENTO_DC_CACHE__FRONTEND__PAGE_CACHE__BACKEND_OPTIONS__DATABASE": "1",
+		"MAGENTO_DC_SESSION__SAVE":                                          "redis",
+		"MAGENTO_DC_SESSION__REDIS__DATABASE":                               "2",
+		"MAGENTO_DC_CACHE__FRONTEND__DEFAULT__ID_PREFIX":                    "shop_acc_",
+		"MAGENTO_DC_QUEUE__AMQP__HOST":                                      m2Name("amqp"),
+		"MAGENTO_DC_BACKEND__FRONTNAME":                                     "beheer",
+		"CONFIG__DEFAULT__CATALOG__SEARCH__ENGINE":                          "elasticsearch8",
+		"CONFIG__DEFAULT__CATALOG__SEARCH__ELASTICSEARCH8_SERVER_HOSTNAME":  m2Name("search"),
+		"CONFIG__DEFAULT__CATALOG__SEARCH__ELASTICSEARCH8_ENABLE_AUTH":      "1",
+		"CONFIG__DEFAULT__WEB__SECURE__BASE_URL":                            "https://www.shop.example.com/",
+		"CONFIG__DEFAULT__WEB__SECURE__USE_IN_FRONTEND":                     "1",
+	} {
+		assert.Equal(t, want, env[key], key)
+	}
+	// No secret value ever lands in a ConfigMap.
+	for _, cm := range render.Find[*corev1.ConfigMap](m) {
+		for key, value := range cm.Data {
+			for _, secret := range []string{"s3cret", "redis-s3cret", "search-s3cret", "amqp-s3cret", "0123456789abcdef0123456789abcdef"} {
+				assert.NotContains(t, value, secret, "ConfigMap %s key %s holds a secret", cm.Name, key)
+			}
+		}
+	}
+	secret := render.Get[*corev1.Secret](t, m, m2Name("env"))
+	assert.Equal(t, "s3cret", string(secret.Data["db-password"]))
+	assert.Equal(t, "amqp-s3cret", string(secret.Data["amqp-password"]))
+
+	php := container(t, render.Get[*appsv1.Deployment](t, m, m2Name("web")).Spec.Template.Spec, "php-fpm")
+	for _, name := range []string{
+		"MAGENTO_DC_DB__CONNECTION__DEFAULT__PASSWORD",
+		"MAGENTO_DC_CRYPT__KEY",
+		"MAGENTO_DC_SESSION__REDIS__PASSWORD",
+		"MAGENTO_DC_QUEUE__AMQP__PASSWORD",
+		"CONFIG__DEFAULT__CATALOG__SEARCH__ELASTICSEARCH8_PASSWORD",
+	} {
+		e, ok := envVar(php, name)
+		require.True(t, ok, name)
+		require.NotNil(t, e.ValueFrom, name)
+		assert.NotNil(t, e.ValueFrom.SecretKeyRef, "%s comes from a Secret", name)
+	}
+	assert.Equal(t, "shop-integrations", php.EnvFrom[1].SecretRef.Name, "extraEnvFromSecrets")
+
+	// existingSecret everywhere: no chart-stored password, references to the user's Secrets.
+	prod := m2Scenario(t, "production", nil)
+	prodPhp := container(t, render.Get[*appsv1.Deployment](t, prod, m2Name("web")).Spec.Template.Spec, "php-fpm")
+	for name, want := range map[string][2]string{
+		"MAGENTO_DC_DB__CONNECTION__DEFAULT__PASSWORD": {"shop-db", "password"},
+		"MAGENTO_DC_CRYPT__KEY":                        {"shop-crypt-key", "key"},
+		"MAGENTO_DC_SESSION__REDIS__PASSWORD":          {"shop-redis", "password"},
+		"MAGENTO_DC_QUEUE__AMQP__PASSWORD":             {"shop-amqp", "password"},
+	} {
+		e, ok := envVar(prodPhp, name)
+		require.True(t, ok, name)
+		assert.Equal(t, want, [2]string{e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key}, name)
+	}
+	assert.Empty(t, render.Get[*corev1.Secret](t, prod, m2Name("env")).Data)
+	assert.False(t, has(prod, "Secret", m2Name("crypt-key")), "no chart crypt key with an existingSecret")
+}
+
+func TestMagento2CryptKey(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name          string
+		set           map[string]string
+		wantValue     string // "" means generated
+		wantGenerated bool
+	}{
+		{name: "generated", wantGenerated: true},
+		{name: "supplied", set: map[string]string{"magento.cryptKey.value": "abcdefabcdefabcdefabcdefabcdef12"}, wantValue: "abcdefabcdefabcdefabcdefabcdef12"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, "minimal", tc.set)
+			s := render.Get[*corev1.Secret](t, m, m2Name("crypt-key"))
+			key := string(s.Data["crypt-key"])
+			assert.Equal(t, "keep", s.Annotations["helm.sh/resource-policy"], "Helm never deletes the crypt key")
+			require.NotNil(t, s.Immutable)
+			assert.True(t, *s.Immutable, "the stored key can never be changed by an upgrade")
+			assert.Equal(t, tc.wantGenerated, s.Annotations["magento.k8s.io/generated"] == "true")
+			if tc.wantGenerated {
+				assert.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9]{32}$`), key)
+			} else {
+				assert.Equal(t, tc.wantValue, key)
+			}
+			// The upgrade hook's copy holds the same key within one render.
+			hook := render.Get[*corev1.Secret](t, m, m2Name("upgrade-env"))
+			assert.Equal(t, key, string(hook.Data["crypt-key"]))
+		})
+	}
+}
+
+func TestMagento2Probes(t *testing.T) {
+	t.Parallel()
+	spec := render.Get[*appsv1.Deployment](t, m2Scenario(t, "minimal", nil), m2Name("web")).Spec.Template.Spec
+	nginx := container(t, spec, "nginx")
+	php := container(t, spec, "php-fpm")
+	require.NotNil(t, nginx.ReadinessProbe)
+	assert.Equal(t, "/health_check.php", nginx.ReadinessProbe.HTTPGet.Path)
+	assert.Equal(t, "http", nginx.ReadinessProbe.HTTPGet.Port.String())
+	for _, c := range []corev1.Container{nginx, php} {
+		require.NotNil(t, c.StartupProbe, c.Name)
+		require.NotNil(t, c.LivenessProbe, c.Name)
+		assert.NotEqual(t, "/health_check.php", c.LivenessProbe.HTTPGet.Path, "%s liveness must not depend on the database or Redis", c.Name)
+		assert.Equal(t, "health", c.LivenessProbe.HTTPGet.Port.String(), c.Name)
+	}
+	assert.Equal(t, "/fpm-ping", php.LivenessProbe.HTTPGet.Path)
+}
+
+func TestMagento2ZeroDowntimeRollout(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "production", nil)
+	d := render.Get[*appsv1.Deployment](t, m, m2Name("web"))
+	ru := d.Spec.Strategy.RollingUpdate
+	require.NotNil(t, ru)
+	assert.Equal(t, "0", ru.MaxUnavailable.String())
+	assert.Nil(t, d.Spec.Replicas, "with autoscaling the HPA owns the replica count")
+	spec := d.Spec.Template.Spec
+	nginx := container(t, spec, "nginx")
+	php := container(t, spec, "php-fpm")
+	require.NotNil(t, nginx.Lifecycle.PreStop.Exec)
+	assert.Contains(t, strings.Join(nginx.Lifecycle.PreStop.Exec.Command, " "), "-s quit", "nginx drains gracefully")
+	require.NotNil(t, php.Lifecycle.PreStop.Sleep)
+	assert.Greater(t, *spec.TerminationGracePeriodSeconds, php.Lifecycle.PreStop.Sleep.Seconds, "grace period covers php-fpm's drain")
+	require.Len(t, spec.TopologySpreadConstraints, 2)
+	assert.Equal(t, "kubernetes.io/hostname", spec.TopologySpreadConstraints[0].TopologyKey)
+
+	pdb := render.Get[*policyv1.PodDisruptionBudget](t, m, m2Name("web"))
+	assert.Equal(t, d.Spec.Selector.MatchLabels, pdb.Spec.Selector.MatchLabels)
+	assert.Equal(t, "1", pdb.Spec.MaxUnavailable.String())
+}
+
+func TestMagento2CronJobs(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		scenario string
+		want     map[string][]string // CronJob name → cron:run args
+	}{
+		{scenario: "minimal", want: map[string][]string{
+			m2Name("cron-index"): {"--group=index"},
+			m2Name("cron-main"):  {"--exclude-group=index"},
+		}},
+		{scenario: "everything", want: map[string][]string{
+			m2Name("cron-index"):   {"--group=index"},
+			m2Name("cron-default"): {"--group=default"},
+			m2Name("cron-other"):   {"--exclude-group=index", "--exclude-group=default"},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, tc.scenario, nil)
+			for name, args := range tc.want {
+				cj := render.Get[*batchv1.CronJob](t, m, name)
+				assert.Equal(t, batchv1.ForbidConcurrent, cj.Spec.ConcurrencyPolicy, name)
+				require.NotNil(t, cj.Spec.StartingDeadlineSeconds, name)
+				assert.NotNil(t, cj.Spec.SuccessfulJobsHistoryLimit, name)
+				assert.NotNil(t, cj.Spec.FailedJobsHistoryLimit, name)
+				pod := cj.Spec.JobTemplate.Spec.Template.Spec
+				assert.Equal(t, corev1.RestartPolicyNever, pod.RestartPolicy, name)
+				require.Len(t, pod.Containers, 1, "%s: no sidecar keeps a cron pod alive", name)
+				c := pod.Containers[0]
+				assert.Equal(t, append([]string{"/usr/bin/tini", "-g", "--", "php", "bin/magento", "cron:run"}, args...), c.Command, name)
+				assert.NotContains(t, strings.Join(c.Command, " "), "&", "%s: nothing backgrounds itself", name)
+			}
+			assert.Len(t, cronJobsNamed(m, m2Name("cron-")), len(tc.want))
+		})
+	}
+	// Each group that a CronJob runs stays in its process.
+	m := m2Scenario(t, "minimal", nil)
+	c := render.Get[*batchv1.CronJob](t, m, m2Name("cron-main")).Spec.JobTemplate.Spec.Template.Spec.Containers[0]
+	for _, group := range []string{"DEFAULT", "CONSUMERS"} {
+		e, ok := envVar(c, "CONFIG__DEFAULT__SYSTEM__CRON__"+group+"__USE_SEPARATE_PROCESS")
+		require.True(t, ok, group)
+		assert.Equal(t, "0", e.Value)
+	}
+	assert.Empty(t, cronJobsNamed(m2Scenario(t, "minimal", map[string]string{"cron.enabled": "false"}), m2Name("cron-")))
+}
+
+// has reports whether the render holds an object of that kind and name.
+func has(m *render.Manifests, kind, name string) bool {
+	_, ok := m.Lookup(kind, name)
+	return ok
+}
+
+// cronJobsNamed returns the CronJobs whose name starts with prefix.
+func cronJobsNamed(m *render.Manifests, prefix string) []*batchv1.CronJob {
+	var out []*batchv1.CronJob
+	for _, cj := range render.Find[*batchv1.CronJob](m) {
+		if strings.HasPrefix(cj.Name, prefix) {
+			out = append(out, cj)
+		}
+	}
+	return out
+}
+
+func TestMagento2UpgradeHook(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "minimal", nil)
+	job := render.Get[*batchv1.Job](t, m, m2Name("upgrade"))
+	assert.Equal(t, "pre-install,pre-upgrade", job.Annotations["helm.sh/hook"])
+	assert.Equal(t, int32(1), *job.Spec.Parallelism, "one upgrade at a time")
+	require.NotNil(t, job.Spec.ActiveDeadlineSeconds)
+	require.NotNil(t, job.Spec.BackoffLimit)
+	pod := job.Spec.Template.Spec
+	require.Len(t, pod.Containers, 1)
+	c := pod.Containers[0]
+	script := c.Command[len(c.Command)-1]
+	order := []string{"setup:db:status", "trap 'magento maintenance:disable || true' EXIT", "maintenance:enable", "setup:upgrade --keep-generated", "app:config:import"}
+	last := -1
+	for _, step := range order {
+		i := strings.Index(script, step)
+		require.GreaterOrEqual(t, i, 0, "script runs %q", step)
+		assert.Greater(t, i, last, "%q comes after the previous step", step)
+		last = i
+	}
+	assert.Equal(t, "/usr/bin/tini", c.Command[0])
+	assert.Equal(t, "app-etc", mountPaths(c)["/var/www/html/app/etc"], "setup:upgrade gets a writable app/etc")
+
+	// Its configuration: hook copies created before the Job, from the same helpers.
+	envCM := render.Get[*corev1.ConfigMap](t, m, m2Name("upgrade-env"))
+	assert.Equal(t, "-10", envCM.Annotations["helm.sh/hook-weight"])
+	assert.Equal(t, render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data, envCM.Data)
+	assert.Equal(t, m2Name("upgrade-env"), c.EnvFrom[0].ConfigMapRef.Name)
+
+	manual := render.Get[*batchv1.CronJob](t, m, m2Name("upgrade"))
+	require.NotNil(t, manual.Spec.Suspend)
+	assert.True(t, *manual.Spec.Suspend, "operators start the manual upgrade by hand")
+	assert.Equal(t, script, lastArg(manual.Spec.JobTemplate.Spec.Template.Spec.Containers[0]))
+	assert.Equal(t, m2Name("env"), manual.Spec.JobTemplate.Spec.Template.Spec.Containers[0].EnvFrom[0].ConfigMapRef.Name)
+
+	off := m2Scenario(t, "minimal", map[string]string{"upgrade.enabled": "false"})
+	assert.False(t, has(off, "Job", m2Name("upgrade")))
+	assert.False(t, has(off, "ConfigMap", m2Name("upgrade-env")))
+}
+
+func lastArg(c corev1.Container) string { return c.Command[len(c.Command)-1] }
+
+func TestMagento2Ingress(t *testing.T) {
+	t.Parallel()
+	prod := m2Scenario(t, "production", nil)
+	in := render.Get[*networkingv1.Ingress](t, prod, m2Name("web"))
+	require.NotNil(t, in.Spec.IngressClassName)
+	assert.Equal(t, "nginx", *in.Spec.IngressClassName)
+	require.Len(t, in.Spec.TLS, 1)
+	assert.Equal(t, m2Name("tls"), in.Spec.TLS[0].SecretName)
+	assert.Equal(t, []string{"shop.example.com", "www.shop.example.com"}, in.Spec.TLS[0].Hosts)
+	assert.Equal(t, "letsencrypt-production", in.Annotations["cert-manager.io/cluster-issuer"])
+	assert.Equal(t, "256k", in.Annotations["nginx.ingress.kubernetes.io/proxy-buffer-size"])
+	assert.Equal(t, "600", in.Annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"])
+	assert.Equal(t, m2Name("web"), in.Spec.Rules[0].HTTP.Paths[0].Backend.Service.Name)
+
+	every := m2Scenario(t, "everything", nil)
+	cert := render.GetUnstructured(t, every, "Certificate", m2Name("web"))
+	dns, _, _ := unstructured.NestedStringSlice(cert.Object, "spec", "dnsNames")
+	assert.Equal(t, []string{"www.shop.example.com", "www.shop.example.nl"}, dns)
+	kind, _, _ := unstructured.NestedString(cert.Object, "spec", "issuerRef", "kind")
+	assert.Equal(t, "Issuer", kind)
+	assert.NotContains(t, render.Get[*networkingv1.Ingress](t, every, m2Name("web")).Annotations, "cert-manager.io/issuer", "certificate mode needs no ingress-shim annotation")
+}
+
+func TestMagento2GKE(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "gke", nil)
+	in := render.Get[*networkingv1.Ingress](t, m, m2Name("web"))
+	assert.Nil(t, in.Spec.IngressClassName, "GKE reads the class from the annotation")
+	assert.Equal(t, "gce", in.Annotations["kubernetes.io/ingress.class"])
+	assert.Equal(t, "shop-production-ip", in.Annotations["kubernetes.io/ingress.global-static-ip-name"])
+	assert.Equal(t, m2Name("web"), in.Annotations["networking.gke.io/managed-certificates"])
+	assert.Equal(t, m2Name("web"), in.Annotations["networking.gke.io/v1beta1.FrontendConfig"])
+	assert.Empty(t, in.Spec.TLS, "the managed certificate replaces a TLS Secret")
+
+	mc := render.GetUnstructured(t, m, "ManagedCertificate", m2Name("web"))
+	domains, _, _ := unstructured.NestedStringSlice(mc.Object, "spec", "domains")
+	assert.Equal(t, []string{"shop.example.com"}, domains)
+	fc := render.GetUnstructured(t, m, "FrontendConfig", m2Name("web"))
+	redirect, _, _ := unstructured.NestedBool(fc.Object, "spec", "redirectToHttps", "enabled")
+	assert.True(t, redirect)
+	bc := render.GetUnstructured(t, m, "BackendConfig", m2Name("web"))
+	path, _, _ := unstructured.NestedString(bc.Object, "spec", "healthCheck", "requestPath")
+	assert.Equal(t, "/health_check.php", path)
+	timeout, _, _ := unstructured.NestedInt64(bc.Object, "spec", "timeoutSec")
+	assert.Equal(t, int64(600), timeout)
+
+	svc := render.Get[*corev1.Service](t, m, m2Name("web"))
+	assert.JSONEq(t, fmt.Sprintf(`{"default":%q}`, m2Name("web")), svc.Annotations["cloud.google.com/backend-config"])
+	assert.JSONEq(t, `{"ingress":true}`, svc.Annotations["cloud.google.com/neg"])
+
+	// Cloud SQL over its private IP: no proxy sidecar anywhere.
+	env := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
+	assert.Equal(t, "10.20.0.3:3306", env["MAGENTO_DC_DB__CONNECTION__DEFAULT__HOST"])
+	for _, pt := range m.PodTemplates() {
+		for _, c := range pt.Spec.Containers {
+			assert.NotContains(t, c.Image, "cloud-sql-proxy", "%s has no Cloud SQL proxy sidecar", pt.String())
+		}
+	}
+	pvc := render.Get[*corev1.PersistentVolumeClaim](t, m, m2Name("media"))
+	assert.Equal(t, "standard-rwx", *pvc.Spec.StorageClassName)
+}
+
+func TestMagento2Autoscaling(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "production", nil)
+	hpa := render.Get[*autoscalingv2.HorizontalPodAutoscaler](t, m, m2Name("web"))
+	assert.Equal(t, "Deployment", hpa.Spec.ScaleTargetRef.Kind)
+	assert.Equal(t, m2Name("web"), hpa.Spec.ScaleTargetRef.Name)
+	assert.Equal(t, int32(3), *hpa.Spec.MinReplicas)
+	assert.Equal(t, int32(30), hpa.Spec.MaxReplicas)
+	require.NotEmpty(t, hpa.Spec.Metrics)
+	assert.Equal(t, corev1.ResourceCPU, hpa.Spec.Metrics[0].Resource.Name)
+
+	// Fast enough for a 100x spike: no stabilisation on the way up, and the allowed step within
+	// one period multiplies the pods by at least 10.
+	up := hpa.Spec.Behavior.ScaleUp
+	require.NotNil(t, up)
+	assert.Equal(t, int32(0), *up.StabilizationWindowSeconds)
+	var maxPercent int32
+	for _, p := range up.Policies {
+		if p.Type == autoscalingv2.PercentScalingPolicy && p.PeriodSeconds <= 15 && p.Value > maxPercent {
+			maxPercent = p.Value
+		}
+	}
+	assert.GreaterOrEqual(t, maxPercent, int32(900), "scale-up may multiply the pods by 10 every 15 s")
+
+	every := m2Scenario(t, "everything", nil)
+	hpa = render.Get[*autoscalingv2.HorizontalPodAutoscaler](t, every, m2Name("web"))
+	var types []autoscalingv2.MetricSourceType
+	for _, metric := range hpa.Spec.Metrics {
+		types = append(types, metric.Type)
+	}
+	assert.Equal(t, []autoscalingv2.MetricSourceType{autoscalingv2.ResourceMetricSourceType, autoscalingv2.ResourceMetricSourceType, autoscalingv2.PodsMetricSourceType}, types, "cpu, memory, then the passthrough metric")
+	assert.False(t, has(m2Scenario(t, "minimal", nil), "HorizontalPodAutoscaler", m2Name("web")))
+}
+
+func TestMagento2SharedMedia(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "production", nil)
+	pvc := render.Get[*corev1.PersistentVolumeClaim](t, m, m2Name("media"))
+	assert.Equal(t, []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}, pvc.Spec.AccessModes)
+	assert.Equal(t, "keep", pvc.Annotations["helm.sh/resource-policy"], "uninstall keeps the media")
+	assert.Equal(t, "nfs-rwx", *pvc.Spec.StorageClassName)
+	for _, pt := range m.PodTemplates() {
+		v := volume(t, pt.Spec, "media")
+		require.NotNil(t, v.PersistentVolumeClaim, pt.String())
+		assert.Equal(t, m2Name("media"), v.PersistentVolumeClaim.ClaimName, pt.String())
+	}
+	assert.Equal(t, "keep", render.Get[*corev1.PersistentVolumeClaim](t, m, m2Name("var")).Annotations["helm.sh/resource-policy"])
+
+	existing := m2Scenario(t, "everything", nil)
+	assert.False(t, has(existing, "PersistentVolumeClaim", m2Name("media")))
+	spec := render.Get[*appsv1.Deployment](t, existing, m2Name("web")).Spec.Template.Spec
+	assert.Equal(t, "shop-media", volume(t, spec, "media").PersistentVolumeClaim.ClaimName)
+}
+
+func TestMagento2ExternalServices(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		scenario string
+		want     map[string]string // Service name → externalName
+		absent   []string
+	}{
+		{scenario: "minimal", want: map[string]string{
+			m2Name("redis"):  "redis.shared-services.svc.cluster.local",
+			m2Name("search"): "opensearch.shared-services.svc.cluster.local",
+		}, absent: []string{m2Name("amqp")}},
+		{scenario: "production", want: map[string]string{
+			m2Name("amqp"): "rabbitmq.shared-services.svc.cluster.local",
+		}},
+		{scenario: "gke", want: map[string]string{
+			m2Name("search"): "opensearch.shared-services.svc.cluster.local",
+		}, absent: []string{m2Name("redis")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, tc.scenario, nil)
+			for name, target := range tc.want {
+				svc := render.Get[*corev1.Service](t, m, name)
+				assert.Equal(t, corev1.ServiceTypeExternalName, svc.Spec.Type)
+				assert.Equal(t, target, svc.Spec.ExternalName)
+			}
+			for _, name := range tc.absent {
+				assert.False(t, has(m, "Service", name), name)
+			}
+		})
+	}
+	gke := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "gke", nil), m2Name("env")).Data
+	assert.Equal(t, "10.20.1.4", gke["MAGENTO_DC_SESSION__REDIS__HOST"], "a managed Redis by address")
+}
+
+func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
+	t.Parallel()
+	for _, scenario := range []string{"minimal", "everything"} {
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, scenario, nil)
+			sa := render.Get[*corev1.ServiceAccount](t, m, m2Fullname)
+			require.NotNil(t, sa.AutomountServiceAccountToken)
+			assert.False(t, *sa.AutomountServiceAccountToken)
+			for _, pt := range m.PodTemplates() {
+				assert.Equal(t, m2Fullname, pt.Spec.ServiceAccountName, pt.String())
+				require.NotNil(t, pt.Spec.AutomountServiceAccountToken, pt.String())
+				assert.False(t, *pt.Spec.AutomountServiceAccountToken, pt.String())
+				for _, c := range append(append([]corev1.Container{}, pt.Spec.InitContainers...), pt.Spec.Containers...) {
+					require.NotNil(t, c.SecurityContext, "%s/%s", pt.String(), c.Name)
+					assert.True(t, *c.SecurityContext.ReadOnlyRootFilesystem, "%s/%s has a read-only root file system", pt.String(), c.Name)
+				}
+				// Every writable path is an explicit volume.
+				for _, v := range pt.Spec.Volumes {
+					if v.EmptyDir != nil && v.Name != "code" && v.Name != "app-etc" {
+						assert.NotNil(t, v.EmptyDir.SizeLimit, "%s volume %s has a size limit", pt.String(), v.Name)
+					}
+				}
+			}
+		})
+	}
+}
