@@ -674,3 +674,39 @@ func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
 		})
 	}
 }
+
+func TestMagento2Notes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		scenario string
+		set      map[string]string
+		want     []string
+		notWant  []string
+	}{
+		{name: "production", scenario: "production",
+			want:    []string{"https://shop.example.com/", "https://shop.example.com/shop_admin_7f3k", `Secret "shop-crypt-key" (key "key")`, "rollout status deployment/" + m2Name("web")},
+			notWant: []string{"WARNINGS"}},
+		{name: "minimal warns", scenario: "minimal",
+			want: []string{"port-forward svc/" + m2Name("web"), "WARNINGS", "web.replicaCount is 1", "magento.adminPath is \"admin\"",
+				"persistence.var.enabled is false", "The crypt key was generated"}},
+		{name: "unsafe settings", scenario: "minimal",
+			set:  map[string]string{"persistence.media.enabled": "false", "web.nginx.containerSecurityContext.readOnlyRootFilesystem": "false", "ingress.enabled": "true", "ingress.hosts[0]": "shop.example.com", "ingress.tls.enabled": "false"},
+			want: []string{"persistence.media.enabled is false", "web.nginx.containerSecurityContext.readOnlyRootFilesystem is false", "ingress.tls.enabled is false", "http://shop.example.com/"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			notes := render.Notes(t, m2Chart, render.Options{
+				ValuesFiles: []string{fmt.Sprintf("%s/ci/%s-values.yaml", m2Chart, tc.scenario)},
+				SetValues:   tc.set,
+			})
+			for _, want := range tc.want {
+				assert.Contains(t, notes, want)
+			}
+			for _, notWant := range tc.notWant {
+				assert.NotContains(t, notes, notWant)
+			}
+		})
+	}
+}
