@@ -373,12 +373,13 @@ Usage: {{- include "magento2.volumeMounts.app" $ | nindent 12 }}
 
 {{/*
 magento2.pod.common: the pod-level fields every Magento pod shares: ServiceAccount without a
-token, pull secrets, the security context and the scheduling of the component block.
+token (the release's, or "serviceAccountName"), pull secrets, the security context and the
+scheduling of the component block.
 Usage: {{- include "magento2.pod.common" (dict "context" $ "component" "cron" "values" .Values.cron "spread" false) | nindent 6 }}
 */}}
 {{- define "magento2.pod.common" -}}
 {{- $ctx := .context -}}
-serviceAccountName: {{ include "magento-common.names.serviceAccount" $ctx }}
+serviceAccountName: {{ default (include "magento-common.names.serviceAccount" $ctx) .serviceAccountName }}
 automountServiceAccountToken: false
 enableServiceLinks: false
 {{- include "magento-common.images.pullSecrets" $ctx }}

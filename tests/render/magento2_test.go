@@ -656,8 +656,17 @@ func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
 			sa := render.Get[*corev1.ServiceAccount](t, m, m2Fullname)
 			require.NotNil(t, sa.AutomountServiceAccountToken)
 			assert.False(t, *sa.AutomountServiceAccountToken)
+			// The upgrade hook runs before the release's ServiceAccount exists: it has its own, a hook too.
+			hookSA := render.Get[*corev1.ServiceAccount](t, m, m2Name("upgrade"))
+			assert.Equal(t, "pre-install,pre-upgrade", hookSA.Annotations["helm.sh/hook"])
+			assert.Equal(t, "-10", hookSA.Annotations["helm.sh/hook-weight"])
+			assert.False(t, *hookSA.AutomountServiceAccountToken)
 			for _, pt := range m.PodTemplates() {
-				assert.Equal(t, m2Fullname, pt.Spec.ServiceAccountName, pt.String())
+				wantSA := m2Fullname
+				if pt.Kind == "Job" {
+					wantSA = m2Name("upgrade")
+				}
+				assert.Equal(t, wantSA, pt.Spec.ServiceAccountName, pt.String())
 				require.NotNil(t, pt.Spec.AutomountServiceAccountToken, pt.String())
 				assert.False(t, *pt.Spec.AutomountServiceAccountToken, pt.String())
 				for _, c := range append(append([]corev1.Container{}, pt.Spec.InitContainers...), pt.Spec.Containers...) {
