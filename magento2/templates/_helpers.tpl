@@ -331,30 +331,34 @@ env:
 {{- end -}}
 
 {{/*
-magento2.volumes.data: the volumes holding the store's data: media (its claim, or an emptyDir
-when persistence.media is off) and var (its claim, or an emptyDir).
-Usage: {{- include "magento2.volumes.data" $ | nindent 8 }}
+magento2.volumes.data: the volumes holding the store's data: media and var (their claims, or
+emptyDirs when persistence is off) and /tmp. With "hook" true (the upgrade hook Job, which runs
+before the release's own objects exist) a claim of the chart is mounted only when it already
+exists (helm upgrade): on a first install there is no claim yet and nothing to share, so the hook
+gets an emptyDir instead of a pod that can never schedule. An existingClaim is always mounted.
+Usage: {{- include "magento2.volumes.data" (dict "context" $ "hook" false) | nindent 8 }}
 */}}
 {{- define "magento2.volumes.data" -}}
-{{- $p := .Values.persistence -}}
-- name: media
-  {{- if $p.media.enabled }}
+{{- $ctx := .context -}}
+{{- range $key := list "media" "var" }}
+{{- $p := index $ctx.Values.persistence $key }}
+{{- $claim := default (include "magento2.name" (dict "context" $ctx "component" $key)) $p.existingClaim }}
+{{- $mount := $p.enabled }}
+{{- if and $mount $.hook (not $p.existingClaim) }}
+{{- $mount = not (empty (lookup "v1" "PersistentVolumeClaim" $ctx.Release.Namespace $claim)) }}
+{{- end }}
+- name: {{ $key }}
+  {{- if $mount }}
   persistentVolumeClaim:
-    claimName: {{ default (include "magento2.name" (dict "context" . "component" "media")) $p.media.existingClaim }}
-  {{- else }}
-  emptyDir: {}
-  {{- end }}
-- name: var
-  {{- if $p.var.enabled }}
-  persistentVolumeClaim:
-    claimName: {{ default (include "magento2.name" (dict "context" . "component" "var")) $p.var.existingClaim }}
+    claimName: {{ $claim }}
   {{- else }}
   emptyDir:
-    sizeLimit: {{ .Values.web.tmpSizeLimit }}
+    sizeLimit: {{ $ctx.Values.web.tmpSizeLimit }}
   {{- end }}
+{{- end }}
 - name: tmp
   emptyDir:
-    sizeLimit: {{ .Values.web.tmpSizeLimit }}
+    sizeLimit: {{ $ctx.Values.web.tmpSizeLimit }}
 {{- end -}}
 
 {{/*
