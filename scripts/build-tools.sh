@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# build-tools.sh: build the tool chain of the local cluster (scripts/cluster.sh)
+# from source, pinned by the Go modules under scripts/tools/:
+#
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  k8s.io/kubernetes
+#   etcd                                                              go.etcd.io/etcd/server/v3
+#   kwok, kwokctl                                                     sigs.k8s.io/kwok
+#   metrics-server                                                    sigs.k8s.io/metrics-server
+#   helm                                                              helm.sh/helm/v3
+#
+# Each binary lands in $CACHE/tools/<name>-<version>/ and is symlinked into
+# $CACHE/bin (CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}). The offline
+# manifests the cluster needs (metrics-server manifests/base, kwok's
+# kustomize/metrics/usage) are copied from the module zips next to them.
+# Anything already present for its version is skipped, so a second run takes
+# about a second. Versions come from the go.mod files; bump them there.
+#
+# Usage: scripts/build-tools.sh            build what is missing, print timings
+#        scripts/build-tools.sh --print    print the cache layout (name=path), build nothing
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MOD_K8S=$SCRIPTS_DIR/tools                  # kubernetes, kwok, helm
+MOD_ETCD=$SCRIPTS_DIR/tools/etcd            # etcd server (conflicts with k8s' etcd v3.7 client)
+MOD_MS=$SCRIPTS_DIR/tools/metrics-server    # metrics-server (built on k8s.io v0.33)
+
+CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
+TOOLS=$CACHE/tools
+BIN=$CACHE/bin
+
+# Static, reproducible binaries, whatever the caller's Go settings; never let
+# a build rewrite go.mod/go.sum (they pin every dependency, checked by go.sum).
+export CGO_ENABLED=0
+export GOFLAGS="-mod=readonly -buildvcs=false"
+export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+
+# modver DIR MODULE: the version of MODULE that the go.mod in DIR requires.
+# (Read from go.mod directly: instant, no go command, no network.)
+modver() {
+  local v
+  v=$(awk -v m="$2" '($1 == m || ($1 == "require" && $2 == m)) && $0 !~ /=>/ {print ($1 == "require") ? $3 : $2; exit}' "$1/go.mod")
+  [[ -n $v ]] || { echo "build-tools: $2 not required in $1/go.mod" >&2; exit 1; }
+  echo "$v"
+}
+
+K8S_VERSION=$(modver "$MOD_K8S" k8s.io/kubernetes)
+KWOK_VERSION=$(modver "$MOD_K8S" sigs.k8s.io/kwok)
+HELM_VERSION=$(modver "$MOD_K8S" helm.sh/helm/v3)
+ETCD_VERSION=$(modver "$MOD_ETCD" go.etcd.io/etcd/server/v3)
+MS_VERSION=$(modver "$MOD_MS" sigs.k8s.io/metrics-server)
+
+K8S_DIR=$TOOLS/kubernetes-$K8S_VERSION
+ETCD_DIR=$TOOLS/etcd-$ETCD_VERSION
+KWOK_DIR=$TOOLS/kwok-$KWOK_VERSION
+MS_DIR=$TOOLS/metrics-server-$MS_VERSION
+HELM_DIR=$TOOLS/helm-$HELM_VERSION
+
+if [[ ${1:-} == --print ]]; then
+  cat <<EOF
+CACHE=$CACHE
+BIN=$BIN
+KUBE_APISERVER=$K8S_DIR/kube-apiserver
+KUBE_CONTROLLER_MANAGER=$K8S_DIR/kube-controller-manager
+KUBE_SCHEDULER=$K8S_DIR/kube-scheduler
+KUBECTL=$K8S_DIR/kubectl
+ETCD=$ETCD_DIR/etcd
+KWOK=$KWOK_DIR/kwok
+KWOKCTL=$KWOK_DIR/kwokctl
+METRICS_SERVER=$MS_DIR/metrics-server
+HELM=$HELM_DIR/helm
+METRICS_SERVER_MANIFESTS=$MS_DIR/manifests/base
+KWOK_METRICS_USAGE=$KWOK_DIR/manifests/metrics/usage
+EOF
+  exit 0
+fi
+
+mkdir -p "$TOOLS" "$BIN"
+# One build at a time per cache (parallel test runs may all call this script).
+exec 9>"$CACHE/.build-tools.lock"
+flock 9
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+T_START=$(now)
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+report() { printf '  %-26s %-10s %8ss  %s\n' "$1" "$2" "$3" "$4"; }
+
+# gobuild NAME DIR MODDIR PKG [LDFLAGS]: build PKG in module MODDIR into DIR/NAME,
+# unless it is already there, and link it into $BIN.
+gobuild() {
+  local name=$1 dir=$2 moddir=$3 pkg=$4 ldflags=${5:-}
+  local out=$dir/$name t0
+  t0=$(now)
+  if [[ -x $out ]]; then
+    report "$name" cached "$(elapsed "$t0")" "$out"
+  else
+    mkdir -p "$dir"
+    # Build to a temporary name so an interrupted build never looks complete.
+    (cd "$moddir" && go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp.$$" "$pkg")
+    mv -f "$out.tmp.$$" "$out"
+    report "$name" built "$(elapsed "$t0")" "$out"
+  fi
+  ln -sfn "$out" "$BIN/$name"
+}
+
+# extract NAME DEST MODDIR MODULE@VERSION SUBDIR: copy SUBDIR of the module zip to DEST.
+extract() {
+  local name=$1 dest=$2 moddir=$3 modv=$4 sub=$5 t0 src
+  t0=$(now)
+  if [[ -d $dest ]]; then
+    report "$name" cached "$(elapsed "$t0")" "$dest"
+    return
+  fi
+  src=$(cd "$moddir" && go mod download -json "$modv" | awk -F'"' '$2 == "Dir" {print $4}')
+  [[ -d $src/$sub ]] || { echo "build-tools: $modv has no $sub" >&2; exit 1; }
+  mkdir -p "$(dirname "$dest")"
+  rm -rf "$dest.tmp.$$"
+  cp -r "$src/$sub" "$dest.tmp.$$"
+  chmod -R u+w "$dest.tmp.$$"   # the module cache is read-only
+  mv "$dest.tmp.$$" "$dest"
+  report "$name" extracted "$(elapsed "$t0")" "$dest"
+}
+
+echo "build-tools: cache $CACHE"
+
+# Kubernetes: the same version variables hack/lib/version.sh sets for a release,
+# or Helm rejects every chart kubeVersion (the default is v0.0.0-master).
+k8s_minor=${K8S_VERSION#v1.}; k8s_minor=${k8s_minor%%.*}
+K8S_LDFLAGS=""
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  if [[ ! -x $K8S_DIR/$cmd ]]; then
+    # Build date = the release's commit time (reproducible), from the module proxy.
+    k8s_date=$(cd "$MOD_K8S" && go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes)
+    for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      K8S_LDFLAGS+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$k8s_minor"
+      K8S_LDFLAGS+=" -X $p.gitTreeState=clean -X $p.buildDate=$k8s_date"
+    done
+    break
+  fi
+done
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  gobuild "$cmd" "$K8S_DIR" "$MOD_K8S" "k8s.io/kubernetes/cmd/$cmd" "$K8S_LDFLAGS"
+done
+
+gobuild etcd "$ETCD_DIR" "$MOD_ETCD" .
+
+# kwok's default Kubernetes version follows the one built above.
+KWOK_LDFLAGS="-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION#v} -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${K8S_VERSION#v}"
+gobuild kwok "$KWOK_DIR" "$MOD_K8S" sigs.k8s.io/kwok/cmd/kwok "$KWOK_LDFLAGS"
+gobuild kwokctl "$KWOK_DIR" "$MOD_K8S" sigs.k8s.io/kwok/cmd/kwokctl "$KWOK_LDFLAGS"
+
+# metrics-server reports its version through client-go (see its Makefile).
+gobuild metrics-server "$MS_DIR" "$MOD_MS" sigs.k8s.io/metrics-server/cmd/metrics-server \
+  "-X k8s.io/client-go/pkg/version.gitVersion=$MS_VERSION"
+
+# Helm as its Makefile builds a release: the version, and the Kubernetes
+# version of its client libraries as the default .Capabilities.KubeVersion.
+HELM_LDFLAGS="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+  HELM_LDFLAGS+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$k8s_minor"
+done
+gobuild helm "$HELM_DIR" "$MOD_K8S" helm.sh/helm/v3/cmd/helm "$HELM_LDFLAGS"
+
+extract metrics-server-manifests "$MS_DIR/manifests/base" "$MOD_MS" \
+  "sigs.k8s.io/metrics-server@$MS_VERSION" manifests/base
+extract kwok-metrics-usage "$KWOK_DIR/manifests/metrics/usage" "$MOD_K8S" \
+  "sigs.k8s.io/kwok@$KWOK_VERSION" kustomize/metrics/usage
+
+echo "build-tools: done in $(elapsed "$T_START")s; binaries in $BIN"

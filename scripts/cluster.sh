@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# cluster.sh: a local Kubernetes cluster without Docker. The control plane is
+# real (etcd, kube-apiserver, kube-controller-manager, kube-scheduler as local
+# processes, started by `kwokctl --runtime binary`); the nodes are simulated by
+# kwok, so pods are scheduled, get IPs and go Running and Jobs complete, but
+# no container ever runs. metrics-server is included: a pod's CPU/memory usage
+# is whatever its `kwok.x-k8s.io/usage-cpu` / `kwok.x-k8s.io/usage-memory`
+# annotations say (default 1m / 1Mi), which is enough for `kubectl top` and HPA.
+# The binaries come from scripts/build-tools.sh (built on first use, offline
+# afterwards); see DESIGN.md section 4.
+#
+# Usage: scripts/cluster.sh up|down|status|kubeconfig|env
+#   up          create and start the cluster (does nothing but print the status
+#               if it is already running); prints how long it took
+#   down        delete the cluster and everything it started
+#   status      components, nodes and versions; exit 1 if not running
+#   kubeconfig  print the kubeconfig path
+#   env         print `export KUBECONFIG=... PATH=...` for eval
+#
+# Environment: MAGENTO_K8S_CACHE (default ~/.cache/magento-k8s),
+#              MAGENTO_K8S_CLUSTER (cluster name, default magento-dev),
+#              MAGENTO_K8S_NODES (simulated nodes, default 3).
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
+NAME=${MAGENTO_K8S_CLUSTER:-magento-dev}
+NODES=${MAGENTO_K8S_NODES:-3}
+CLUSTER_DIR=$CACHE/clusters/$NAME     # ours: kubeconfig, kwokctl.yaml
+KUBECONFIG_FILE=$CLUSTER_DIR/kubeconfig
+# kwokctl keeps its own state (pids, logs, certificates, etcd data) under
+# $KWOK_WORKDIR/clusters/<name>; keep it in the cache too, not in ~/.kwok.
+export KWOK_WORKDIR=$CACHE/kwok
+KWOK_CLUSTER_DIR=$KWOK_WORKDIR/clusters/$NAME
+
+log() { printf 'cluster: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# Tool paths (KUBECTL, KWOKCTL, ...) from the per-version cache.
+load_tools() {
+  eval "$("$SCRIPTS_DIR/build-tools.sh" --print)"
+  export PATH=$BIN:$PATH   # kwokctl runs `kubectl kustomize` from PATH
+}
+
+kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+# kwokctl ARGS: run kwokctl with its (JSON) log in $CLUSTER_DIR/kwokctl.log,
+# shown only when it fails.
+kwokctl() {
+  mkdir -p "$CLUSTER_DIR"
+  # The cluster's processes inherit these: no caller pipes, and not our lock (8).
+  if ! "$KWOKCTL" --name "$NAME" "$@" </dev/null >>"$CLUSTER_DIR/kwokctl.log" 2>&1 8>&-; then
+    tail -n 20 "$CLUSTER_DIR/kwokctl.log" >&2
+    log "kwokctl $1 $2 failed; full log: $CLUSTER_DIR/kwokctl.log"
+    return 1
+  fi
+}
+
+# lock: one up/down at a time per cluster (test packages may call `up` in parallel).
+lock() {
+  mkdir -p "$CACHE/clusters"
+  exec 8>"$CACHE/clusters/.$NAME.lock"
+  flock 8
+}
+
+# running: the cluster exists and its API server answers /readyz.
+running() {
+  [[ -f $KUBECONFIG_FILE && -d $KWOK_CLUSTER_DIR ]] &&
+    kc get --raw /readyz --request-timeout=3s >/dev/null 2>&1
+}
+
+# write_config: the KwokctlConfiguration (offline metrics-server manifests,
+# local kubectl) plus kwok's ClusterResourceUsage `usage-from-annotation`.
+write_config() {
+  local usage=$KWOK_METRICS_USAGE/usage-from-annotation.yaml
+  [[ -d $METRICS_SERVER_MANIFESTS && -f $usage ]] || die "offline manifests missing; run scripts/build-tools.sh"
+  mkdir -p "$CLUSTER_DIR"
+  {
+    cat <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  kubectlBinary: $KUBECTL
+  metricsServerManifests:
+  - $METRICS_SERVER_MANIFESTS
+---
+EOF
+    cat "$usage"
+  } >"$CLUSTER_DIR/kwokctl.yaml"
+}
+
+cmd_status() {
+  load_tools
+  if ! running; then
+    log "cluster $NAME is not running"
+    return 1
+  fi
+  echo "cluster:    $NAME"
+  echo "kubeconfig: $KUBECONFIG_FILE"
+  echo "server:     $(kc config view --minify -o jsonpath='{.clusters[0].cluster.server}') ($(kc version | sed -n 's/^Server Version: //p'))"
+  echo
+  "$KWOKCTL" get components --name "$NAME" 2>/dev/null | paste -sd' ' | sed 's/^/components: /' || true
+  echo
+  kc get nodes -o wide
+}
+
+cmd_up() {
+  local t0=$EPOCHREALTIME
+  "$SCRIPTS_DIR/build-tools.sh" >&2
+  load_tools
+  lock
+  if running; then
+    log "cluster $NAME is already running"
+    cmd_status
+    return
+  fi
+
+  if [[ -d $KWOK_CLUSTER_DIR ]]; then
+    # Left over (e.g. the machine rebooted): try to restart it, else recreate it.
+    log "cluster $NAME exists but is not running; starting it"
+    if ! kwokctl start cluster --wait 2m; then
+      log "start failed; recreating $NAME"
+      delete_cluster
+    fi
+  fi
+
+  if [[ ! -d $KWOK_CLUSTER_DIR ]]; then
+    write_config
+    log "creating cluster $NAME"
+    # --kube-admission keeps the API server's default admission plugins
+    # (PodSecurity among them); --secure-port/--kube-authorization give TLS + RBAC.
+    kwokctl create cluster \
+      --runtime binary \
+      --config "$CLUSTER_DIR/kwokctl.yaml" \
+      --kubeconfig "$KUBECONFIG_FILE" \
+      --etcd-binary "$ETCD" \
+      --kube-apiserver-binary "$KUBE_APISERVER" \
+      --kube-controller-manager-binary "$KUBE_CONTROLLER_MANAGER" \
+      --kube-scheduler-binary "$KUBE_SCHEDULER" \
+      --kwok-controller-binary "$KWOK" \
+      --enable metrics-server \
+      --metrics-server-binary "$METRICS_SERVER" \
+      --secure-port=true \
+      --kube-authorization=true \
+      --kube-admission=true \
+      --wait 2m
+  fi
+
+  # Simulated nodes. metrics-server scrapes <InternalIP>:<kubelet port>, and
+  # the kwok controller answers that port on every local address; kwokctl's
+  # default node template numbers InternalIPs from 192.0.2.1 (unreachable),
+  # so start them at 127.0.0.1 instead: node i gets 127.0.0.(1+i), which is
+  # loopback, so every node's metrics are reachable.
+  kwokctl scale node --replicas "$NODES" --param '.nodeIPs=["127.0.0.1"]'
+  kc wait --for=condition=Ready node --all --timeout=2m >/dev/null
+  # Pods cannot be created before the controller-manager made the default
+  # ServiceAccount; wait for it so callers can deploy straight away.
+  local _
+  for _ in $(seq 60); do
+    kc get serviceaccount default -n default >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+
+  cmd_status
+  log "up in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')s"
+}
+
+# delete_cluster: stop every process of the cluster and remove its state.
+delete_cluster() {
+  local pidfile pid
+  if ! kwokctl delete cluster --kubeconfig "$KUBECONFIG_FILE"; then
+    # Last resort: the processes kwokctl recorded having started.
+    for pidfile in "$KWOK_CLUSTER_DIR"/pids/*.pid; do
+      [[ -f $pidfile ]] || continue
+      pid=$(<"$pidfile")
+      if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+        log "killing $(basename "$pidfile" .pid) ($pid)"
+        kill "$pid" || true
+      fi
+    done
+  fi
+  rm -rf "$KWOK_CLUSTER_DIR"
+}
+
+cmd_down() {
+  load_tools
+  lock
+  if [[ -d $KWOK_CLUSTER_DIR ]]; then
+    delete_cluster
+    log "cluster $NAME deleted"
+  else
+    log "cluster $NAME does not exist"
+  fi
+  rm -rf "$CLUSTER_DIR"
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  kubeconfig) echo "$KUBECONFIG_FILE" ;;
+  env)
+    load_tools
+    # shellcheck disable=SC2016 # $PATH is for the caller's shell to expand
+    printf 'export KUBECONFIG=%q\nexport PATH=%q:"$PATH"\n' "$KUBECONFIG_FILE" "$BIN"
+    ;;
+  *)
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
+    exit 2
+    ;;
+esac
