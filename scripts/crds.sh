@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# crds.sh: fetch the CustomResourceDefinitions our charts use from pinned
+# upstream sources into a per-version cache, for the cluster tests to
+# `kubectl apply --server-side -f` before installing a chart.
+#
+#   source               version   taken from (Go module zip)
+#   cert-manager         v1.19.1   github.com/cert-manager/cert-manager deploy/crds/*.yaml
+#   gateway-api          v1.4.1    sigs.k8s.io/gateway-api config/crd/standard/*.yaml
+#   prometheus-operator  v0.85.0   github.com/prometheus-operator/prometheus-operator
+#                                  example/prometheus-operator-crd/ (ServiceMonitor,
+#                                  PodMonitor, PrometheusRule)
+#   gke-managed-certs    v1.2.11   github.com/GoogleCloudPlatform/gke-managed-certs
+#                                  deploy/managedcertificates-crd.yaml
+#   ingress-gce          v1.30.0   k8s.io/ingress-gce builds BackendConfig and FrontendConfig
+#                                  in code: scripts/crds/gkecrd runs that code (version in
+#                                  scripts/crds/go.mod)
+#
+# Files are copied unchanged (only a leading "---" line is dropped and a
+# provenance comment added); nothing here is hand-written. Each source becomes
+# one multi-document file, $CACHE/crds/<source>-<version>/crds.yaml
+# (CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}), which is checked
+# with scripts/crds/check (strict decoding + the kube-apiserver's own CRD
+# validation, offline) before it is moved into place. Sources already present
+# are skipped, so a warm run takes well under a second.
+#
+# Usage: scripts/crds.sh            fetch what is missing
+#        scripts/crds.sh --verify   also re-check every cached file and list its CRDs
+# Progress goes to stderr; the last line of stdout is the output directory,
+# which holds exactly the current version of each source:
+#   dir=$(scripts/crds.sh | tail -1); kubectl apply --server-side -R -f "$dir"
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MOD=$SCRIPTS_DIR/crds              # gkecrd, pinned at ingress-gce's own dependency versions
+MOD_CHECK=$SCRIPTS_DIR/crds/check  # validator, k8s.io at the test cluster's version
+
+CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
+OUT=$CACHE/crds
+
+CERT_MANAGER_VERSION=v1.19.1
+GATEWAY_API_VERSION=v1.4.1
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
+GKE_MANAGED_CERTS_VERSION=v1.2.11
+# The version gkecrd is built against, read from its go.mod (no go command, no network).
+INGRESS_GCE_VERSION=$(awk '($1 == "k8s.io/ingress-gce" || ($1 == "require" && $2 == "k8s.io/ingress-gce")) {print ($1 == "require") ? $3 : $2; exit}' "$MOD/go.mod")
+[[ -n $INGRESS_GCE_VERSION ]] || { echo "crds: k8s.io/ingress-gce not required in $MOD/go.mod" >&2; exit 1; }
+
+# The kinds the charts and tests rely on; the check fails if one is missing.
+EXPECT=cert-manager.io/Certificate,cert-manager.io/Issuer,cert-manager.io/ClusterIssuer
+EXPECT+=,gateway.networking.k8s.io/Gateway,gateway.networking.k8s.io/GatewayClass,gateway.networking.k8s.io/HTTPRoute
+EXPECT+=,monitoring.coreos.com/ServiceMonitor,monitoring.coreos.com/PodMonitor,monitoring.coreos.com/PrometheusRule
+EXPECT+=,networking.gke.io/ManagedCertificate,cloud.google.com/BackendConfig,networking.gke.io/FrontendConfig
+
+export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+export GOWORK=off
+# The checksum database lookup for this module answers 404 here, so its zip
+# is taken from the module proxy without sumdb verification (DESIGN.md §5).
+export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}github.com/GoogleCloudPlatform/gke-managed-certs
+
+log() { echo "crds: $*" >&2; }
+
+verify=false
+case ${1:-} in
+  "") ;;
+  --verify) verify=true ;;
+  *) echo "usage: $0 [--verify]" >&2; exit 2 ;;
+esac
+
+mkdir -p "$OUT"
+# Scratch space next to $OUT (same file system, so the final mv is atomic) but
+# not inside it: $OUT holds nothing but the current CRD files.
+TMP=$(mktemp -d "$CACHE/.crds-tmp.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+# moddir MODULE@VERSION: download the module zip (cached by Go) and print its folder.
+# Run outside any module so no go.mod/go.sum is read or written.
+moddir() {
+  local json dir
+  json=$(cd "$TMP" && go mod download -json "$1") || true
+  dir=$(jq -r '.Dir // empty' <<<"$json")
+  if [[ -z $dir || ! -d $dir ]]; then
+    log "go mod download $1 failed: $(jq -r '.Error // empty' <<<"$json" 2>/dev/null || echo "$json")"
+    exit 1
+  fi
+  echo "$dir"
+}
+
+# check FILE...: validate with scripts/crds/check (built once per run).
+check() {
+  if [[ ! -x $TMP/check ]]; then
+    log "building scripts/crds/check"
+    (cd "$MOD_CHECK" && go build -o "$TMP/check" .)
+  fi
+  "$TMP/check" "$@"
+}
+
+# concat MODULE@VERSION DIR FILE...: one stream of the files' documents, each
+# preceded by "---" and a comment naming its source.
+concat() {
+  local origin=$1 dir=$2 f
+  shift 2
+  echo "# Generated by scripts/crds.sh from the Go module $origin; do not edit."
+  for f in "$@"; do
+    [[ -f $dir/$f ]] || { log "$origin: $f not found"; exit 1; }
+    printf -- '---\n# Source: %s/%s\n' "$origin" "$f"
+    sed -e '1{/^---[[:space:]]*$/d;}' "$dir/$f"
+  done
+}
+
+# generate NAME VERSION CMD...: run CMD (which writes the YAML stream to stdout)
+# unless $OUT/NAME-VERSION/crds.yaml exists; check the result, then move it
+# into place atomically (a failed or concurrent run never leaves a half file)
+# and remove the other versions of NAME, so that $OUT only ever holds one
+# version of each source and can be applied as a whole (kubectl apply -R -f).
+generated=()
+generate() {
+  local name=$1 version=$2 dest=$OUT/$1-$2 start=$SECONDS
+  shift 2
+  if [[ -s $dest/crds.yaml ]]; then
+    return
+  fi
+  log "$name $version: generating"
+  mkdir -p "$TMP/$name-$version"
+  "$@" >"$TMP/$name-$version/crds.yaml"
+  check "$TMP/$name-$version/crds.yaml" >/dev/null
+  rm -rf "$dest"
+  mv -T "$TMP/$name-$version" "$dest" 2>/dev/null || [[ -s $dest/crds.yaml ]]
+  local old
+  for old in "$OUT/$name"-v*; do
+    if [[ $old != "$dest" && -d $old ]]; then
+      log "$name: removing outdated ${old##*/}"
+      rm -rf "$old"
+    fi
+  done
+  generated+=("$dest/crds.yaml")
+  log "$name $version: done in $((SECONDS - start))s"
+}
+
+# yamls DIR SUBDIR: the *.yaml files of DIR/SUBDIR, relative to DIR, sorted.
+yamls() {
+  local f files=()
+  for f in "$1/$2"/*.yaml; do
+    [[ -f $f ]] && files+=("${f#"$1"/}")
+  done
+  ((${#files[@]} > 0)) || { log "no *.yaml in $1/$2"; exit 1; }
+  printf '%s\n' "${files[@]}"
+}
+
+cert_manager() {
+  local m=github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION dir files
+  dir=$(moddir "$m")
+  files=$(yamls "$dir" deploy/crds)
+  mapfile -t files <<<"$files"
+  concat "$m" "$dir" "${files[@]}"
+}
+
+gateway_api() {
+  local m=sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION dir files
+  dir=$(moddir "$m")
+  files=$(yamls "$dir" config/crd/standard)
+  mapfile -t files <<<"$files"
+  concat "$m" "$dir" "${files[@]}"
+}
+
+prometheus_operator() {
+  local m=github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION dir
+  local p=example/prometheus-operator-crd/monitoring.coreos.com
+  dir=$(moddir "$m")
+  concat "$m" "$dir" "${p}_servicemonitors.yaml" "${p}_podmonitors.yaml" "${p}_prometheusrules.yaml"
+}
+
+gke_managed_certs() {
+  local m=github.com/GoogleCloudPlatform/gke-managed-certs@$GKE_MANAGED_CERTS_VERSION dir
+  dir=$(moddir "$m")
+  concat "$m" "$dir" deploy/managedcertificates-crd.yaml
+}
+
+ingress_gce() {
+  log "building scripts/crds/gkecrd against k8s.io/ingress-gce@$INGRESS_GCE_VERSION"
+  (cd "$MOD" && go build -o "$TMP/gkecrd" ./gkecrd)
+  echo "# Generated by scripts/crds.sh: the CRDs k8s.io/ingress-gce@$INGRESS_GCE_VERSION (GLBC) creates at start-up,"
+  echo "# printed by scripts/crds/gkecrd from ingress-gce's own code; do not edit."
+  "$TMP/gkecrd" 2>"$TMP/gkecrd.log" || { cat "$TMP/gkecrd.log" >&2; exit 1; }
+}
+
+generate cert-manager "$CERT_MANAGER_VERSION" cert_manager
+generate gateway-api "$GATEWAY_API_VERSION" gateway_api
+generate prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" prometheus_operator
+generate gke-managed-certs "$GKE_MANAGED_CERTS_VERSION" gke_managed_certs
+generate ingress-gce "$INGRESS_GCE_VERSION" ingress_gce
+
+files=(
+  "$OUT/cert-manager-$CERT_MANAGER_VERSION/crds.yaml"
+  "$OUT/gateway-api-$GATEWAY_API_VERSION/crds.yaml"
+  "$OUT/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/crds.yaml"
+  "$OUT/gke-managed-certs-$GKE_MANAGED_CERTS_VERSION/crds.yaml"
+  "$OUT/ingress-gce-$INGRESS_GCE_VERSION/crds.yaml"
+)
+if $verify || ((${#generated[@]} > 0)); then
+  # The full set must define every kind the charts use.
+  log "checking all files (expect: $EXPECT)"
+  check -expect "$EXPECT" "${files[@]}" >&2
+fi
+log "${#generated[@]} generated, $((${#files[@]} - ${#generated[@]})) cached in $OUT"
+echo "$OUT"
