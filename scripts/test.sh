@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command of the README and of .ci/run: installs the pinned tools the tests need, builds
-# the store charts' dependencies, verifies generated files, then runs go vet and every Go test.
+# The test command of the README and of .ci/run: installs the pinned tools the tests need (helm,
+# the local cluster, CRDs; built from the Go module proxy on first use), builds the store charts'
+# dependencies, verifies generated files, then runs go vet and every Go test: the render tier and
+# the deploy tier (one local cluster for the run, started and torn down by the tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +22,4 @@ echo "== go vet"
 go vet ./...
 
 echo "== go test"
-go test -count=1 -timeout 20m ./... 2>&1 | tee /tmp/magento-k8s-test.log
+go test -count=1 -timeout 40m ./... 2>&1 | tee /tmp/magento-k8s-test.log

@@ -1,0 +1,93 @@
+package deploy_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/helm"
+	"github.com/gruntwork-io/terratest/modules/k8s"
+	"github.com/gruntwork-io/terratest/modules/logger"
+	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/magento-k8s/charts/tests/internal/fixtures"
+	"github.com/magento-k8s/charts/tests/internal/render"
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+const release = "shop"
+
+// clientset returns a typed client of the run's cluster.
+func clientset(tb testing.TB) kubernetes.Interface {
+	tb.Helper()
+	cs, err := testCluster.Clientset()
+	require.NoError(tb, err)
+	return cs
+}
+
+// abs resolves paths relative to the repository root (helm runs in the test's directory).
+func abs(tb testing.TB, paths ...string) []string {
+	tb.Helper()
+	root := repo.Root(tb)
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p
+		if !filepath.IsAbs(p) {
+			out[i] = filepath.Join(root, p)
+		}
+	}
+	return out
+}
+
+// helmOptions are the terratest helm options for a release in namespace with the given values.
+func helmOptions(tb testing.TB, namespace string, valuesFiles []string, set map[string]string) *helm.Options {
+	tb.Helper()
+	return &helm.Options{
+		Logger:         logger.Discard,
+		KubectlOptions: k8s.NewKubectlOptions(testCluster.Context, testCluster.Kubeconfig, namespace),
+		ValuesFiles:    abs(tb, valuesFiles...),
+		SetValues:      set,
+		ExtraArgs: map[string][]string{
+			"install":  {"--wait", "--timeout", "5m"},
+			"upgrade":  {"--wait", "--timeout", "5m"},
+			"rollback": {"--wait", "--timeout", "5m"},
+			"delete":   {"--wait", "--timeout", "5m"},
+		},
+	}
+}
+
+// install renders the release as it will be installed (same name, namespace and values), creates
+// the fixtures its pods reference, and runs helm install --wait. It returns the rendered manifests.
+func install(tb testing.TB, chartDir, namespace string, valuesFiles []string, set map[string]string) *render.Manifests {
+	tb.Helper()
+	m := render.Render(tb, chartDir, render.Options{ReleaseName: release, Namespace: namespace, ValuesFiles: valuesFiles, SetValues: set})
+	fixtures.Create(tb, clientset(tb), namespace, m)
+	begin := time.Now()
+	require.NoError(tb, helm.InstallE(tb, helmOptions(tb, namespace, valuesFiles, set), abs(tb, chartDir)[0], release), "helm install --wait")
+	tb.Logf("helm install --wait took %.1fs", time.Since(begin).Seconds())
+	return m
+}
+
+// eventually polls cond every interval until it returns true, failing the test with the last
+// error or message after timeout.
+func eventually(tb testing.TB, what string, timeout, interval time.Duration, cond func(ctx context.Context) (bool, string)) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	last := ""
+	for {
+		ok, msg := cond(ctx)
+		if ok {
+			return
+		}
+		last = msg
+		select {
+		case <-ctx.Done():
+			require.FailNow(tb, fmt.Sprintf("%s: not true after %s", what, timeout), last)
+		case <-time.After(interval):
+		}
+	}
+}

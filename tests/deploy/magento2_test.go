@@ -1,0 +1,412 @@
+package deploy_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/helm"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/magento-k8s/charts/tests/internal/cluster"
+	"github.com/magento-k8s/charts/tests/internal/render"
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+const (
+	m2Chart    = "magento2"
+	m2Fullname = release + "-magento2"
+)
+
+func m2Name(component string) string { return m2Fullname + "-" + component }
+
+// TestMagento2Scenarios installs every magento2 scenario into its own restricted namespace and
+// checks the live objects.
+func TestMagento2Scenarios(t *testing.T) {
+	t.Parallel()
+	for _, s := range repo.Scenarios(t, m2Chart) {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			ns := testCluster.Namespace(t, "m2-"+s.Name)
+			m := install(t, m2Chart, ns, s.ValuesFiles(), nil)
+			cs := clientset(t)
+			ctx := context.Background()
+
+			deploy, err := cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+			require.NoError(t, err)
+			t.Run("web available", func(t *testing.T) { checkWebAvailable(t, ns, deploy) })
+			t.Run("endpoints are the web pods", func(t *testing.T) { checkEndpoints(t, ns) })
+			t.Run("upgrade hook before web pods", func(t *testing.T) { checkHookBeforeWeb(t, ns, m) })
+			t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
+			t.Run("claims bound", func(t *testing.T) { checkClaimsBound(t, ns, m) })
+			if _, ok := m.Lookup("HorizontalPodAutoscaler", m2Name("web")); ok {
+				t.Run("autoscaler resolves its target", func(t *testing.T) { checkHPA(t, ns, m) })
+			}
+			t.Run("cron jobs on schedule without overlap", func(t *testing.T) { checkCronJobs(t, ns, m) })
+		})
+	}
+}
+
+// checkWebAvailable: the web Deployment is Available with all desired replicas ready.
+func checkWebAvailable(t *testing.T, ns string, d *appsv1.Deployment) {
+	cs := clientset(t)
+	eventually(t, "web Deployment available", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+		d, err := cs.AppsV1().Deployments(ns).Get(ctx, d.Name, metav1.GetOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		want := int32(1)
+		if d.Spec.Replicas != nil {
+			want = *d.Spec.Replicas
+		}
+		available := false
+		for _, c := range d.Status.Conditions {
+			if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue {
+				available = true
+			}
+		}
+		return available && d.Status.ReadyReplicas == want && d.Status.AvailableReplicas == want,
+			fmt.Sprintf("want %d, status %+v", want, d.Status)
+	})
+}
+
+// webPods returns the running web pods of the release.
+func webPods(ctx context.Context, t *testing.T, ns string) []corev1.Pod {
+	pods, err := clientset(t).CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/instance=" + release + ",app.kubernetes.io/component=web"})
+	require.NoError(t, err)
+	var out []corev1.Pod
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp == nil && p.Status.Phase == corev1.PodRunning {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkEndpoints: the web Service's EndpointSlices hold exactly the web pods' IPs, on nginx's port.
+func checkEndpoints(t *testing.T, ns string) {
+	cs := clientset(t)
+	eventually(t, "EndpointSlices point at the web pods", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+		var podIPs []string
+		for _, p := range webPods(ctx, t, ns) {
+			podIPs = append(podIPs, p.Status.PodIP)
+		}
+		slices, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + m2Name("web")})
+		if err != nil {
+			return false, err.Error()
+		}
+		var ready []string
+		ports := map[int32]bool{}
+		for _, s := range slices.Items {
+			for _, p := range s.Ports {
+				if p.Port != nil {
+					ports[*p.Port] = true
+				}
+			}
+			for _, e := range s.Endpoints {
+				if e.Conditions.Ready != nil && *e.Conditions.Ready {
+					ready = append(ready, e.Addresses...)
+				}
+			}
+		}
+		sort.Strings(podIPs)
+		sort.Strings(ready)
+		ok := len(podIPs) > 0 && strings.Join(podIPs, ",") == strings.Join(ready, ",") && ports[8080] && len(ports) == 1
+		return ok, fmt.Sprintf("pod IPs %v, ready endpoints %v, ports %v", podIPs, ready, ports)
+	})
+}
+
+// checkHookBeforeWeb: the upgrade hook Job completed, and before any web pod was created.
+func checkHookBeforeWeb(t *testing.T, ns string, m *render.Manifests) {
+	if _, ok := m.Lookup("Job", m2Name("upgrade")); !ok {
+		t.Fatalf("scenario renders no upgrade Job")
+	}
+	ctx := context.Background()
+	job, err := clientset(t).BatchV1().Jobs(ns).Get(ctx, m2Name("upgrade"), metav1.GetOptions{})
+	require.NoError(t, err, "the hook Job is kept until the next release (before-hook-creation)")
+	require.NotNil(t, job.Status.CompletionTime, "upgrade Job completed: %+v", job.Status)
+	assert.Equal(t, int32(1), job.Status.Succeeded)
+	pods := webPods(ctx, t, ns)
+	require.NotEmpty(t, pods)
+	for _, p := range pods {
+		assert.False(t, p.CreationTimestamp.Before(job.Status.CompletionTime),
+			"web pod %s created %s, before the upgrade finished %s", p.Name, p.CreationTimestamp, job.Status.CompletionTime)
+	}
+	// The hook's configuration copies are gone once the hooks succeeded.
+	_, err = clientset(t).CoreV1().ConfigMaps(ns).Get(ctx, m2Name("upgrade-env"), metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "upgrade-env ConfigMap deleted after the hook succeeded: %v", err)
+}
+
+// checkObjectsAccepted: every rendered object exists in the cluster, custom resources included
+// (Certificate, ManagedCertificate, BackendConfig, FrontendConfig): the API server and the
+// upstream CRD schemas accepted them.
+func checkObjectsAccepted(t *testing.T, ns string, m *render.Manifests) {
+	ctx := context.Background()
+	for _, o := range m.Objects {
+		if _, hook := annotations(o)["helm.sh/hook"]; hook {
+			continue // hooks are checked on their own; their copies are deleted by design
+		}
+		resource := strings.ToLower(o.GVK.Kind)
+		if o.GVK.Group != "" {
+			resource += "." + o.GVK.Group
+		}
+		_, err := testCluster.Kubectl(ctx, "get", "-n", ns, resource, o.Name, "-o", "name")
+		assert.NoError(t, err, "%s exists", o)
+	}
+}
+
+// annotations returns an object's annotations whatever its Go type.
+func annotations(o render.Object) map[string]string {
+	if accessor, ok := o.Obj.(metav1.Object); ok {
+		return accessor.GetAnnotations()
+	}
+	return nil
+}
+
+// checkClaimsBound: the chart's claims exist and are bound (with the kept-data annotation).
+func checkClaimsBound(t *testing.T, ns string, m *render.Manifests) {
+	cs := clientset(t)
+	for _, want := range render.Find[*corev1.PersistentVolumeClaim](m) {
+		eventually(t, "claim "+want.Name+" bound", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+			pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, want.Name, metav1.GetOptions{})
+			if err != nil {
+				return false, err.Error()
+			}
+			return pvc.Status.Phase == corev1.ClaimBound, string(pvc.Status.Phase)
+		})
+	}
+	if _, ok := m.Lookup("PodDisruptionBudget", m2Name("web")); ok {
+		pdb, err := cs.PolicyV1().PodDisruptionBudgets(ns).Get(context.Background(), m2Name("web"), metav1.GetOptions{})
+		require.NoError(t, err)
+		eventually(t, "PDB observes the web pods", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+			pdb, err = cs.PolicyV1().PodDisruptionBudgets(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+			if err != nil {
+				return false, err.Error()
+			}
+			return pdb.Status.ExpectedPods > 0 && pdb.Status.CurrentHealthy == pdb.Status.ExpectedPods, fmt.Sprintf("%+v", pdb.Status)
+		})
+	}
+}
+
+// checkHPA: the autoscaler resolves its target (AbleToScale). On the local cluster, whose
+// metrics-server reports the simulated pods' usage, an autoscaler with only resource metrics (CPU,
+// memory) also computes a replica count from them (ScalingActive); one with custom metrics needs an
+// adapter the test cluster does not run.
+func checkHPA(t *testing.T, ns string, m *render.Manifests) {
+	cs := clientset(t)
+	want := []autoscalingv2.HorizontalPodAutoscalerConditionType{autoscalingv2.AbleToScale}
+	onlyResource := true
+	for _, metric := range render.Get[*autoscalingv2.HorizontalPodAutoscaler](t, m, m2Name("web")).Spec.Metrics {
+		onlyResource = onlyResource && metric.Type == autoscalingv2.ResourceMetricSourceType
+	}
+	if testCluster.Provider == cluster.Local && onlyResource {
+		want = append(want, autoscalingv2.ScalingActive)
+	}
+	eventually(t, "HPA conditions", 3*time.Minute, 2*time.Second, func(ctx context.Context) (bool, string) {
+		hpa, err := cs.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		status := map[autoscalingv2.HorizontalPodAutoscalerConditionType]corev1.ConditionStatus{}
+		for _, c := range hpa.Status.Conditions {
+			status[c.Type] = c.Status
+		}
+		for _, w := range want {
+			if status[w] != corev1.ConditionTrue {
+				return false, fmt.Sprintf("conditions %+v", hpa.Status.Conditions)
+			}
+		}
+		return true, ""
+	})
+}
+
+// checkCronJobs: every unsuspended CronJob creates a Job on its schedule, and while we watch no
+// CronJob ever has two Jobs active; the suspended manual upgrade CronJob never runs.
+func checkCronJobs(t *testing.T, ns string, m *render.Manifests) {
+	cs := clientset(t)
+	scheduled := map[string]bool{}
+	suspended := map[string]bool{}
+	for _, cj := range render.Find[*batchv1.CronJob](m) {
+		if cj.Spec.Suspend != nil && *cj.Spec.Suspend {
+			suspended[cj.Name] = true
+		} else {
+			scheduled[cj.Name] = false
+		}
+	}
+	require.NotEmpty(t, scheduled)
+	maxActive := map[string]int{}
+	// Schedules are per minute: within two minutes every CronJob has run at least once.
+	eventually(t, "every CronJob created a Job", 150*time.Second, 2*time.Second, func(ctx context.Context) (bool, string) {
+		jobs, err := cs.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		active := map[string]int{}
+		for _, j := range jobs.Items {
+			owner := metav1.GetControllerOf(&j)
+			if owner == nil || owner.Kind != "CronJob" {
+				continue
+			}
+			assert.False(t, suspended[owner.Name], "suspended CronJob %s ran Job %s", owner.Name, j.Name)
+			scheduled[owner.Name] = true
+			if j.Status.CompletionTime == nil && j.Status.Failed == 0 {
+				active[owner.Name]++
+			}
+		}
+		for name, n := range active {
+			if n > maxActive[name] {
+				maxActive[name] = n
+			}
+		}
+		var waiting []string
+		for name, ran := range scheduled {
+			if !ran {
+				waiting = append(waiting, name)
+			}
+		}
+		return len(waiting) == 0, fmt.Sprintf("no Job yet from %v", waiting)
+	})
+	for name, n := range maxActive {
+		assert.LessOrEqual(t, n, 1, "CronJob %s had %d Jobs active at once", name, n)
+	}
+	for name := range scheduled {
+		cj, err := cs.BatchV1().CronJobs(ns).Get(context.Background(), name, metav1.GetOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, batchv1.ForbidConcurrent, cj.Spec.ConcurrencyPolicy, name)
+		assert.NotNil(t, cj.Status.LastScheduleTime, "%s was scheduled", name)
+	}
+}
+
+// TestMagento2Lifecycle: helm upgrade with a configuration change rolls the web pods with no
+// unavailable pod at any moment, helm rollback restores the previous pods, helm uninstall keeps
+// the media claim and the crypt key, and the crypt key never changes on the way.
+func TestMagento2Lifecycle(t *testing.T) {
+	t.Parallel()
+	ns := testCluster.Namespace(t, "m2-lifecycle")
+	values := []string{m2Chart + "/ci/minimal-values.yaml"}
+	base := map[string]string{"web.replicaCount": "3", "persistence.media.accessModes[0]": "ReadWriteMany"}
+	install(t, m2Chart, ns, values, base)
+	cs := clientset(t)
+	ctx := context.Background()
+
+	cryptKey := func() string {
+		s, err := cs.CoreV1().Secrets(ns).Get(ctx, m2Name("crypt-key"), metav1.GetOptions{})
+		require.NoError(t, err)
+		return string(s.Data["crypt-key"])
+	}
+	podChecksums := func() []string {
+		var sums []string
+		for _, p := range webPods(ctx, t, ns) {
+			sums = append(sums, p.Annotations["checksum/nginx"])
+		}
+		sort.Strings(sums)
+		return sums
+	}
+	// helm --wait counts ready pods; availability follows minReadySeconds later.
+	checkWebAvailable(t, ns, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: m2Name("web")}})
+	key := cryptKey()
+	require.Len(t, key, 32)
+	before := podChecksums()
+	require.Len(t, before, 3)
+
+	// Upgrade with an nginx configuration change while watching the Deployment.
+	changed := map[string]string{"web.nginx.clientMaxBodySize": "128m"}
+	for k, v := range base {
+		changed[k] = v
+	}
+	stats := watchDeployment(t, ns, m2Name("web"), func() {
+		require.NoError(t, helm.UpgradeE(t, helmOptions(t, ns, values, changed), abs(t, m2Chart)[0], release), "helm upgrade --wait")
+		checkWebAvailable(t, ns, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: m2Name("web")}})
+	})
+	t.Logf("upgrade: %d Deployment updates seen; available replicas never below %d; most missing %d", stats.events, stats.minAvailable, stats.maxMissing)
+	assert.Greater(t, stats.events, 1, "the watch saw the rollout")
+	assert.Equal(t, int32(0), stats.maxMissing, "no web pod short of the desired 3 at any moment of the rollout")
+	assert.GreaterOrEqual(t, stats.minAvailable, int32(3))
+	eventually(t, "web pods rolled to the new configuration", time.Minute, time.Second, func(context.Context) (bool, string) {
+		after := podChecksums()
+		ok := len(after) == 3 && after[0] == after[2] && after[0] != before[0]
+		return ok, fmt.Sprintf("before %v, after %v", before, after)
+	})
+	assert.Equal(t, key, cryptKey(), "crypt key unchanged by helm upgrade")
+
+	// Rollback to the first revision restores the first pods' configuration.
+	require.NoError(t, helm.RollbackE(t, helmOptions(t, ns, nil, nil), release, "1"), "helm rollback")
+	eventually(t, "web pods rolled back", 2*time.Minute, time.Second, func(context.Context) (bool, string) {
+		after := podChecksums()
+		return len(after) == 3 && after[0] == before[0] && after[2] == before[0], fmt.Sprintf("want %v, have %v", before, after)
+	})
+	assert.Equal(t, key, cryptKey(), "crypt key unchanged by helm rollback")
+
+	// Uninstall keeps the store's data.
+	require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, nil, nil), release, true), "helm uninstall")
+	_, err := cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "the Deployment is gone: %v", err)
+	_, err = cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, m2Name("media"), metav1.GetOptions{})
+	assert.NoError(t, err, "the media claim survives helm uninstall")
+	assert.Equal(t, key, cryptKey(), "the crypt key survives helm uninstall")
+
+	// A reinstall of the same release adopts the kept claim and key.
+	require.NoError(t, helm.InstallE(t, helmOptions(t, ns, values, base), abs(t, m2Chart)[0], release), "helm install again")
+	assert.Equal(t, key, cryptKey(), "a reinstall keeps the stored crypt key")
+}
+
+// rolloutStats is what watchDeployment saw.
+type rolloutStats struct {
+	events       int
+	minAvailable int32
+	// maxMissing is the most available replicas short of spec.replicas. (status.unavailableReplicas
+	// also counts surge pods that are not available yet, so it is not "capacity lost".)
+	maxMissing int32
+}
+
+// watchDeployment watches a Deployment while action runs and records the lowest available
+// replica count and the largest shortfall from the desired count that any status update reported.
+func watchDeployment(t *testing.T, ns, name string, action func()) rolloutStats {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	w, err := clientset(t).AppsV1().Deployments(ns).Watch(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
+	require.NoError(t, err)
+	stats := rolloutStats{minAvailable: 1 << 30}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for ev := range w.ResultChan() {
+			if ev.Type != watch.Added && ev.Type != watch.Modified {
+				continue
+			}
+			d, ok := ev.Object.(*appsv1.Deployment)
+			if !ok {
+				continue
+			}
+			stats.events++
+			if d.Status.AvailableReplicas < stats.minAvailable {
+				stats.minAvailable = d.Status.AvailableReplicas
+			}
+			desired := int32(1)
+			if d.Spec.Replicas != nil {
+				desired = *d.Spec.Replicas
+			}
+			if missing := desired - d.Status.AvailableReplicas; missing > stats.maxMissing {
+				stats.maxMissing = missing
+			}
+		}
+	})
+	action()
+	w.Stop()
+	cancel()
+	wg.Wait()
+	return stats
+}
