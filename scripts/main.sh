@@ -72,7 +72,7 @@ kubectl -n "$NS" get deployment,pods,service,endpointslices,hpa,pdb,cronjob,job,
 echo
 echo "The nodes are simulated (kwok): pods are scheduled, get IPs, go Ready and Jobs complete, but"
 echo "no container runs, so there is no page to open. On a real cluster the same release serves"
-echo "http://shop.demo.localhost/ through the Ingress, or locally with:"
+echo "https://shop.demo.localhost/ through the Ingress, or locally with:"
 echo "  kubectl -n $NS port-forward svc/$RELEASE-magento2-web 8080:80"
 echo
 echo "Use the cluster:   export KUBECONFIG=$KUBECONFIG PATH=$CACHE/bin:\$PATH"
