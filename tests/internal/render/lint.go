@@ -5,8 +5,6 @@ import (
 
 	"github.com/gruntwork-io/terratest/modules/helm"
 	"github.com/gruntwork-io/terratest/modules/logger"
-
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
 // Lint runs `helm lint --strict` on the chart in chartDir (absolute, or
@@ -25,20 +23,11 @@ func Lint(tb testing.TB, chartDir string, opts Options) {
 // LintE is like Lint but returns helm's combined output and the error.
 func LintE(tb testing.TB, chartDir string, opts Options) (string, error) {
 	tb.Helper()
-	opts = opts.withDefaults()
-	root, err := repo.RootE()
+	chartDir, opts, err := prepare(chartDir, opts)
 	if err != nil {
 		return "", err
 	}
-	chartDir = abs(root, chartDir)
-	if err := repo.BuildDependenciesE(chartDir); err != nil {
-		return "", err
-	}
-	valuesFiles := make([]string, len(opts.ValuesFiles))
-	for i, f := range opts.ValuesFiles {
-		valuesFiles[i] = abs(root, f)
-	}
-	valuesArgs, err := helm.FormatValuesFilesAsArgsE(valuesFiles)
+	valuesArgs, err := helm.FormatValuesFilesAsArgsE(opts.ValuesFiles)
 	if err != nil {
 		return "", err
 	}

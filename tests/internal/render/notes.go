@@ -10,8 +10,6 @@ import (
 	"helm.sh/helm/v3/pkg/cli"
 	"helm.sh/helm/v3/pkg/cli/values"
 	"helm.sh/helm/v3/pkg/getter"
-
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
 // Notes renders the chart's NOTES.txt for opts, as `helm install` would print it; see NotesE.
@@ -29,23 +27,15 @@ func Notes(tb testing.TB, chartDir string, opts Options) string {
 // merged as the helm command line merges them.
 func NotesE(tb testing.TB, chartDir string, opts Options) (string, error) {
 	tb.Helper()
-	opts = opts.withDefaults()
-	root, err := repo.RootE()
+	chartDir, opts, err := prepare(chartDir, opts)
 	if err != nil {
-		return "", err
-	}
-	chartDir = abs(root, chartDir)
-	if err := repo.BuildDependenciesE(chartDir); err != nil {
 		return "", err
 	}
 	chrt, err := loader.Load(chartDir)
 	if err != nil {
 		return "", fmt.Errorf("load %s: %w", chartDir, err)
 	}
-	valueOpts := values.Options{}
-	for _, f := range opts.ValuesFiles {
-		valueOpts.ValueFiles = append(valueOpts.ValueFiles, abs(root, f))
-	}
+	valueOpts := values.Options{ValueFiles: opts.ValuesFiles}
 	for k, v := range opts.SetValues {
 		valueOpts.Values = append(valueOpts.Values, k+"="+v)
 	}

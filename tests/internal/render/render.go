@@ -107,30 +107,41 @@ func RenderE(tb testing.TB, chartDir string, opts Options) (*Manifests, error) {
 // stderr undecoded.
 func RenderRawE(tb testing.TB, chartDir string, opts Options) (stdout, stderr string, err error) {
 	tb.Helper()
-	opts = opts.withDefaults()
-	root, err := repo.RootE()
+	chartDir, opts, err = prepare(chartDir, opts)
 	if err != nil {
 		return "", "", err
-	}
-	chartDir = abs(root, chartDir)
-	if err := repo.BuildDependenciesE(chartDir); err != nil {
-		return "", "", err
-	}
-	valuesFiles := make([]string, len(opts.ValuesFiles))
-	for i, f := range opts.ValuesFiles {
-		valuesFiles[i] = abs(root, f)
 	}
 	showOnly := make([]string, len(opts.ShowOnly))
 	copy(showOnly, opts.ShowOnly)
 	hopts := &helm.Options{
 		Logger:         logger.Discard,
 		KubectlOptions: k8s.NewKubectlOptions("", "", opts.Namespace),
-		ValuesFiles:    valuesFiles,
+		ValuesFiles:    opts.ValuesFiles,
 		SetValues:      maps.Clone(opts.SetValues),
 		SetStrValues:   maps.Clone(opts.SetStrValues),
 		SetJSONValues:  maps.Clone(opts.SetJSONValues),
 	}
 	return helm.RenderTemplateAndGetStdOutErrContextE(tb, tb.Context(), hopts, chartDir, opts.ReleaseName, showOnly, opts.args()...)
+}
+
+// prepare fills in opts' defaults, resolves chartDir and the values files against the repository
+// root, and builds the chart's dependencies (once per process): what every helm call needs first.
+func prepare(chartDir string, opts Options) (string, Options, error) {
+	opts = opts.withDefaults()
+	root, err := repo.RootE()
+	if err != nil {
+		return "", opts, err
+	}
+	chartDir = abs(root, chartDir)
+	if err := repo.BuildDependenciesE(chartDir); err != nil {
+		return "", opts, err
+	}
+	files := make([]string, len(opts.ValuesFiles))
+	for i, f := range opts.ValuesFiles {
+		files[i] = abs(root, f)
+	}
+	opts.ValuesFiles = files
+	return chartDir, opts, nil
 }
 
 // abs resolves p against root unless it is already absolute.
