@@ -52,7 +52,7 @@ func m2ScenarioE(tb testing.TB, scenario string, set, setJSON map[string]string)
 // container returns the named container of a pod spec (init containers included).
 func container(tb testing.TB, spec corev1.PodSpec, name string) corev1.Container {
 	tb.Helper()
-	for _, c := range append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...) {
+	for _, c := range render.Containers(spec) {
 		if c.Name == name {
 			return c
 		}
@@ -678,7 +678,7 @@ func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
 				assert.Equal(t, wantSA, pt.Spec.ServiceAccountName, pt.String())
 				require.NotNil(t, pt.Spec.AutomountServiceAccountToken, pt.String())
 				assert.False(t, *pt.Spec.AutomountServiceAccountToken, pt.String())
-				for _, c := range append(append([]corev1.Container{}, pt.Spec.InitContainers...), pt.Spec.Containers...) {
+				for _, c := range render.Containers(pt.Spec) {
 					require.NotNil(t, c.SecurityContext, "%s/%s", pt.String(), c.Name)
 					assert.True(t, *c.SecurityContext.ReadOnlyRootFilesystem, "%s/%s has a read-only root file system", pt.String(), c.Name)
 				}

@@ -139,6 +139,11 @@ type PodTemplate struct {
 // String returns "Kind/name" for messages.
 func (p PodTemplate) String() string { return p.Kind + "/" + p.Name }
 
+// Containers returns a pod spec's init containers followed by its containers.
+func Containers(spec corev1.PodSpec) []corev1.Container {
+	return append(append([]corev1.Container{}, spec.InitContainers...), spec.Containers...)
+}
+
 // PodTemplates returns every pod template of the rendered workloads in
 // rendered order.
 func (m *Manifests) PodTemplates() []PodTemplate {
