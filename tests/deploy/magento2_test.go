@@ -2,7 +2,11 @@ package deploy_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -42,7 +46,9 @@ func TestMagento2Scenarios(t *testing.T) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			ns := testCluster.Namespace(t, "m2-"+s.Name)
-			m := install(t, m2Chart, ns, s.ValuesFiles(), nil)
+			// The test's own values run every CronJob every minute, so each runs while we watch.
+			files := append(slices.Clone(s.ValuesFiles()), cronEveryMinute(t, m2Chart, s.ValuesFiles()))
+			m := install(t, m2Chart, ns, files, nil)
 			cs := clientset(t)
 			ctx := context.Background()
 
@@ -232,6 +238,27 @@ func checkHPA(t *testing.T, ns string, m *render.Manifests) {
 		}
 		return true, ""
 	})
+}
+
+// cronEveryMinute writes a values file that keeps the scenario's cron.jobs but schedules every
+// entry every minute, and returns its path (the scenario's own schedules may be hours apart).
+func cronEveryMinute(t *testing.T, chartDir string, valuesFiles []string) string {
+	t.Helper()
+	vals := render.Values(t, chartDir, render.Options{ValuesFiles: valuesFiles})
+	jobs, err := vals.PathValue("cron.jobs")
+	require.NoError(t, err, "cron.jobs")
+	entries, ok := jobs.([]any)
+	require.True(t, ok, "cron.jobs is a list, got %T", jobs)
+	for _, e := range entries {
+		entry, ok := e.(map[string]any)
+		require.True(t, ok, "cron.jobs entry is a map, got %T", e)
+		entry["schedule"] = "* * * * *"
+	}
+	out, err := json.Marshal(map[string]any{"cron": map[string]any{"jobs": entries}})
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "cron-every-minute.yaml")
+	require.NoError(t, os.WriteFile(path, out, 0o600))
+	return path
 }
 
 // checkCronJobs: every unsuspended CronJob creates a Job on its schedule, and while we watch no

@@ -1,15 +1,10 @@
 package render
 
 import (
-	"fmt"
 	"testing"
 
 	"helm.sh/helm/v3/pkg/action"
-	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/cli"
-	"helm.sh/helm/v3/pkg/cli/values"
-	"helm.sh/helm/v3/pkg/getter"
 )
 
 // Notes renders the chart's NOTES.txt for opts, as `helm install` would print it; see NotesE.
@@ -27,28 +22,11 @@ func Notes(tb testing.TB, chartDir string, opts Options) string {
 // merged as the helm command line merges them.
 func NotesE(tb testing.TB, chartDir string, opts Options) (string, error) {
 	tb.Helper()
-	chartDir, opts, err := prepare(chartDir, opts)
+	chrt, vals, err := loadWithValues(chartDir, opts)
 	if err != nil {
 		return "", err
 	}
-	chrt, err := loader.Load(chartDir)
-	if err != nil {
-		return "", fmt.Errorf("load %s: %w", chartDir, err)
-	}
-	valueOpts := values.Options{ValueFiles: opts.ValuesFiles}
-	for k, v := range opts.SetValues {
-		valueOpts.Values = append(valueOpts.Values, k+"="+v)
-	}
-	for k, v := range opts.SetStrValues {
-		valueOpts.StringValues = append(valueOpts.StringValues, k+"="+v)
-	}
-	for k, v := range opts.SetJSONValues {
-		valueOpts.JSONValues = append(valueOpts.JSONValues, k+"="+v)
-	}
-	vals, err := valueOpts.MergeValues(getter.All(cli.New()))
-	if err != nil {
-		return "", err
-	}
+	opts = opts.withDefaults()
 	kubeVersion, err := chartutil.ParseKubeVersion(opts.KubeVersion)
 	if err != nil {
 		return "", err
