@@ -6,6 +6,7 @@
 #                           kube-controller-manager, kube-scheduler, etcd, kwok, kwokctl,
 #                           metrics-server) into $CACHE/bin
 #   scripts/crds.sh         the CRDs the charts use, from pinned upstream sources, into $CACHE/crds
+#   scripts/packages.sh     the Debian programs of the config tier (nginx, php-fpm, tini, wrk)
 #
 # Idempotent: what is present for its version is skipped (a warm run takes about a second).
 #
@@ -18,7 +19,8 @@ command -v go >/dev/null || { echo "setup: go is not installed (Go 1.26 is neede
 start=$SECONDS
 bash "$SCRIPTS_DIR/build-tools.sh"
 bash "$SCRIPTS_DIR/crds.sh" >/dev/null
-echo "setup: tools and CRDs ready in $((SECONDS - start))s"
+bash "$SCRIPTS_DIR/packages.sh"
+echo "setup: tools, CRDs and packages ready in $((SECONDS - start))s"
 case ":$PATH:" in
   *":$CACHE/bin:"*) ;;
   *) echo "setup: add the tools to your PATH:"

@@ -2,6 +2,7 @@
 # The test command of the README and of .ci/run: installs the pinned tools the tests need (helm,
 # the local cluster, CRDs; built from the Go module proxy on first use), builds the store charts'
 # dependencies, verifies generated files, then runs go vet and every Go test: the render tier and
+# the config tier (each web pod run with the real nginx and php-fpm, in namespaces: needs root) and
 # the deploy tier (one local cluster for the run, started and torn down by the tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -357,11 +357,25 @@ func TestMagento2Probes(t *testing.T) {
 	require.NotNil(t, nginx.ReadinessProbe)
 	assert.Equal(t, "/health_check.php", nginx.ReadinessProbe.HTTPGet.Path)
 	assert.Equal(t, "http", nginx.ReadinessProbe.HTTPGet.Port.String())
+	var healthPort int32
+	for _, p := range nginx.Ports {
+		if p.Name == "health" {
+			healthPort = p.ContainerPort
+		}
+	}
+	require.NotZero(t, healthPort, "nginx's health port")
 	for _, c := range []corev1.Container{nginx, php} {
 		require.NotNil(t, c.StartupProbe, c.Name)
 		require.NotNil(t, c.LivenessProbe, c.Name)
 		assert.NotEqual(t, "/health_check.php", c.LivenessProbe.HTTPGet.Path, "%s liveness must not depend on the database or Redis", c.Name)
-		assert.Equal(t, "health", c.LivenessProbe.HTTPGet.Port.String(), c.Name)
+		// Both containers' liveness goes through nginx's health server (a named port only
+		// resolves in the probed container's own ports, so php-fpm uses the number).
+		port := c.LivenessProbe.HTTPGet.Port
+		if port.StrVal == "health" {
+			assert.Equal(t, "nginx", c.Name, "only nginx has the named port")
+		} else {
+			assert.Equal(t, healthPort, port.IntVal, c.Name)
+		}
 	}
 	assert.Equal(t, "/fpm-ping", php.LivenessProbe.HTTPGet.Path)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // CheckBestPractice checks a pod spec of the workload kind/name against the
@@ -14,7 +15,9 @@ import (
 //     resources.requests.memory and resources.limits.memory;
 //   - every container sets securityContext.readOnlyRootFilesystem: true;
 //   - every image has a tag or digest, and the tag is not "latest";
-//   - the pod sets automountServiceAccountToken: false.
+//   - the pod sets automountServiceAccountToken: false;
+//   - a probe that names its port names one of its own container's ports (the kubelet resolves
+//     names nowhere else, so a port of another container of the pod never starts the pod).
 func CheckBestPractice(kind, name string, spec corev1.PodSpec) []string {
 	owner := kind + "/" + name
 	var out []string
@@ -40,6 +43,15 @@ func CheckBestPractice(kind, name string, spec corev1.PodSpec) []string {
 		if problem := imageProblem(c.Image); problem != "" {
 			add("%s: image %q %s", where, c.Image, problem)
 		}
+		probes := []struct {
+			field string
+			probe *corev1.Probe
+		}{{"startupProbe", c.StartupProbe}, {"readinessProbe", c.ReadinessProbe}, {"livenessProbe", c.LivenessProbe}}
+		for _, p := range probes {
+			if name := probePortName(p.probe); name != "" && !hasPort(c, name) {
+				add("%s: %s names port %q, which is not one of the container's ports", where, p.field, name)
+			}
+		}
 	}
 	for _, c := range spec.InitContainers {
 		check("init container", c)
@@ -48,6 +60,28 @@ func CheckBestPractice(kind, name string, spec corev1.PodSpec) []string {
 		check("container", c)
 	}
 	return out
+}
+
+// probePortName returns the port name a probe uses, or "" when it uses a number (or no port).
+func probePortName(p *corev1.Probe) string {
+	switch {
+	case p == nil:
+		return ""
+	case p.HTTPGet != nil && p.HTTPGet.Port.Type == intstr.String:
+		return p.HTTPGet.Port.StrVal
+	case p.TCPSocket != nil && p.TCPSocket.Port.Type == intstr.String:
+		return p.TCPSocket.Port.StrVal
+	}
+	return ""
+}
+
+func hasPort(c corev1.Container, name string) bool {
+	for _, p := range c.Ports {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // imageProblem returns why an image reference is not pinned, or "" when it

@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // goodPod returns a pod spec that passes every check.
@@ -22,6 +23,13 @@ func goodPod() corev1.PodSpec {
 		Containers: []corev1.Container{{
 			Name:  "app",
 			Image: "registry.example.com:5000/shop/app:2.4.8",
+			Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080}},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				HTTPGet: &corev1.HTTPGetAction{Path: "/health_check.php", Port: intstr.FromString("http")},
+			}},
+			LivenessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(8081)},
+			}},
 			Resources: corev1.ResourceRequirements{
 				Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("1Gi")},
 				Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")},
@@ -58,6 +66,7 @@ func TestCheckBestPractice(t *testing.T) {
 	bad.Containers[0].Resources = corev1.ResourceRequirements{}
 	bad.Containers[0].SecurityContext.ReadOnlyRootFilesystem = nil
 	bad.Containers[0].Image = "shop/app:latest"
+	bad.Containers[0].LivenessProbe.TCPSocket.Port = intstr.FromString("health")
 	assert.Equal(t, []string{
 		"Deployment/web: automountServiceAccountToken is not false",
 		`Deployment/web: container "app": resources.requests.cpu is not set`,
@@ -65,6 +74,7 @@ func TestCheckBestPractice(t *testing.T) {
 		`Deployment/web: container "app": resources.limits.memory is not set`,
 		`Deployment/web: container "app": securityContext.readOnlyRootFilesystem is not true`,
 		`Deployment/web: container "app": image "shop/app:latest" uses the "latest" tag`,
+		`Deployment/web: container "app": livenessProbe names port "health", which is not one of the container's ports`,
 	}, CheckBestPractice("Deployment", "web", bad))
 }
 

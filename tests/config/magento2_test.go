@@ -1,0 +1,404 @@
+package config_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+// variant is one way to render the chart: a scenario's values files plus --set values.
+type variant struct {
+	name  string
+	files []string
+	set   map[string]string
+}
+
+// variants are every scenario, plus the code-sharing mode no scenario uses.
+func variants(t *testing.T) []variant {
+	t.Helper()
+	var out []variant
+	for _, s := range repo.Scenarios(t, m2Chart) {
+		out = append(out, variant{name: s.Name, files: s.ValuesFiles()})
+	}
+	minimal := m2Chart + "/ci/minimal-values.yaml"
+	return append(out, variant{
+		name:  "minimal+image-volume",
+		files: []string{minimal},
+		set:   map[string]string{"web.codeSharing": "image-volume", "web.nginx.image.repository": "shop/nginx", "web.nginx.image.tag": "1.28-tini"},
+	})
+}
+
+// TestMagento2WebPod runs every scenario's web pod with its rendered nginx and php-fpm
+// configuration and checks what Magento's rules promise over HTTP.
+func TestMagento2WebPod(t *testing.T) {
+	t.Parallel()
+	for _, v := range variants(t) {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			w := startWebPod(t, render.Options{ValuesFiles: v.files, SetValues: v.set})
+			t.Run("configuration test", func(t *testing.T) { checkConfigTest(t, w) })
+			t.Run("routing", func(t *testing.T) { checkRouting(t, w) })
+			t.Run("php", func(t *testing.T) { checkPHP(t, w) })
+			t.Run("proxy headers", func(t *testing.T) { checkProxyHeaders(t, w) })
+			t.Run("health server", func(t *testing.T) { checkHealthServer(t, w) })
+			t.Run("limits", func(t *testing.T) { checkLimits(t, w) })
+		})
+	}
+}
+
+// checkConfigTest: nginx -t and php-fpm -t accept the rendered configuration, run as the
+// containers run (same command, mounts, user).
+func checkConfigTest(t *testing.T, w *webPod) {
+	for _, tc := range []struct {
+		container string
+		want      []string
+	}{
+		{"nginx", []string{"syntax is ok", "test is successful"}},
+		{"php-fpm", []string{"test is successful"}},
+	} {
+		t.Run(tc.container, func(t *testing.T) {
+			c := w.container(t, tc.container)
+			c.Command = append(append([]string(nil), c.Command...), "-t")
+			out, err := w.Run(c, nil)
+			require.NoError(t, err, out)
+			for _, want := range tc.want {
+				assert.Contains(t, out, want)
+			}
+		})
+	}
+}
+
+func (w *webPod) port(t *testing.T, container, name string) int {
+	t.Helper()
+	n, err := w.Port(w.container(t, container), name)
+	require.NoError(t, err)
+	return n
+}
+
+// checkRouting: Magento's nginx rules: the front controller, static files with the version
+// stripped and the static.php fallback, media with get.php and private folders, and nothing but
+// the entry points executed.
+func checkRouting(t *testing.T, w *webPod) {
+	http := w.port(t, "nginx", "http")
+	css := "/frontend/Magento/luma/en_US/css/styles-m.css"
+	for _, tc := range []struct {
+		name, path     string
+		status         int
+		script         string            // the stub PHP script that answered, if any
+		bodyPrefix     string            // the start of a file served as it is
+		header         map[string]string // response headers that must contain these values
+		query          map[string]any    // query parameters the script received
+		mustNotContain string
+	}{
+		{name: "front controller", path: "/", status: 200, script: "index.php"},
+		{name: "rewritten URL", path: "/women/tops.html?color=red", status: 200, script: "index.php", query: map[string]any{"color": "red"}},
+		{name: "health check", path: "/health_check.php", status: 200, bodyPrefix: "healthy"},
+		{name: "versioned static file", path: "/static/version1700000000" + css, status: 200, bodyPrefix: "/* stub stylesheet */",
+			header: map[string]string{"Cache-Control": "public", "X-Frame-Options": "SAMEORIGIN"}},
+		{name: "static file", path: "/static" + css, status: 200, bodyPrefix: "/* stub stylesheet */"},
+		{name: "missing static file", path: "/static/version1700000000/frontend/Magento/luma/en_US/js/missing.js", status: 200, script: "static.php",
+			query: map[string]any{"resource": "frontend/Magento/luma/en_US/js/missing.js"}},
+		{name: "media file", path: "/media/catalog/product/a/b/ab.jpg", status: 200, bodyPrefix: "GIF89a", header: map[string]string{"Cache-Control": "public"}},
+		{name: "missing media file", path: "/media/catalog/product/c/d/cd.jpg", status: 200, script: "get.php"},
+		{name: "private media", path: "/media/customer/invoice.pdf", status: 404, mustNotContain: "private customer file"},
+		{name: "import media", path: "/media/import/products.csv", status: 404, mustNotContain: "sku,price"},
+		{name: "script uploaded to media", path: "/media/catalog/product/a/b/shell.php", status: 404, mustNotContain: "EXECUTED"},
+		{name: "other php script", path: "/secret.php", status: 404, mustNotContain: "EXECUTED"},
+		{name: "outside pub", path: "/app/etc/env.php", status: 404, mustNotContain: "must-never-be-served"},
+		{name: "web installer", path: "/setup/", status: 404, bodyPrefix: "stub 404 page"},
+		{name: "updater", path: "/update/index.php", status: 404},
+		{name: "cron over http", path: "/cron.php", status: 404},
+		{name: "htaccess", path: "/.htaccess", status: 404, mustNotContain: "Deny"},
+		{name: "user ini", path: "/.user.ini", status: 404, mustNotContain: "memory_limit"},
+		{name: "error reports config", path: "/errors/local.xml", status: 404, mustNotContain: "<config>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := w.get(t, http, tc.path, nil)
+			require.Equal(t, tc.status, r.status, "GET %s: %s", tc.path, r.body)
+			if tc.script != "" {
+				var got struct {
+					Script string         `json:"script"`
+					Query  map[string]any `json:"query"`
+				}
+				require.NoError(t, json.Unmarshal([]byte(r.body), &got), r.body)
+				assert.Equal(t, tc.script, got.Script)
+				for k, v := range tc.query {
+					assert.Equal(t, v, got.Query[k], "query parameter %s", k)
+				}
+			}
+			if tc.bodyPrefix != "" {
+				assert.True(t, strings.HasPrefix(r.body, tc.bodyPrefix), "body %q does not start with %q", trim(r.body), tc.bodyPrefix)
+			}
+			for k, v := range tc.header {
+				assert.Contains(t, strings.Join(r.header.Values(k), ", "), v, "header %s", k)
+			}
+			if tc.mustNotContain != "" {
+				assert.NotContains(t, r.body, tc.mustNotContain)
+			}
+		})
+	}
+	t.Run("gzip", func(t *testing.T) {
+		r := w.get(t, http, "/static"+css, map[string]string{"Accept-Encoding": "gzip"})
+		require.Equal(t, 200, r.status)
+		assert.Equal(t, "gzip", r.header.Get("Content-Encoding"))
+	})
+}
+
+// frontController calls the stub index.php with headers and returns what PHP saw.
+type phpView struct {
+	Script      string            `json:"script"`
+	HTTPS       *string           `json:"https"`
+	RemoteAddr  string            `json:"remote_addr"`
+	MageMode    *string           `json:"mage_mode"`
+	MageRunCode *string           `json:"mage_run_code"`
+	MageRunType *string           `json:"mage_run_type"`
+	User        int64             `json:"user"`
+	Cwd         string            `json:"cwd"`
+	Env         map[string]string `json:"env"`
+	Ini         map[string]any    `json:"ini"`
+}
+
+func (w *webPod) frontController(t *testing.T, path string, header map[string]string) phpView {
+	t.Helper()
+	r := w.get(t, w.port(t, "nginx", "http"), path, header)
+	require.Equal(t, 200, r.status, r.body)
+	var v phpView
+	require.NoError(t, json.Unmarshal([]byte(r.body), &v), r.body)
+	return v
+}
+
+func (w *webPod) value(t *testing.T, path string) any {
+	t.Helper()
+	var v any = map[string]any(w.values)
+	for _, key := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		require.True(t, ok, "values: %s is not a map at %s", path, key)
+		v, ok = m[key]
+		require.True(t, ok, "values: no %s", path)
+	}
+	return v
+}
+
+// checkPHP: php-fpm keeps the environment (clear_env = no) so Magento reads its configuration
+// from the ConfigMap and Secrets, runs as the pod's user in the store's root, and the chart's
+// php.ini settings are the ones in force (not the pub/.user.ini Magento ships).
+func checkPHP(t *testing.T, w *webPod) {
+	ini := w.value(t, "web.php.ini").(map[string]any)
+	keys := make([]string, 0, len(ini))
+	for k := range ini {
+		keys = append(keys, k)
+	}
+	v := w.frontController(t, "/?ini="+strings.Join(keys, ","), nil)
+	t.Run("environment", func(t *testing.T) {
+		env := map[string]string{}
+		for _, name := range w.envConfigMaps(t) {
+			for k, val := range render.Get[*corev1.ConfigMap](t, w.manifests, name).Data {
+				env[k] = val
+			}
+		}
+		require.NotEmpty(t, env, "the php-fpm container's env ConfigMap")
+		for k, want := range env {
+			if strings.HasPrefix(k, "MAGENTO_DC_") || strings.HasPrefix(k, "CONFIG__") {
+				assert.Equal(t, want, v.Env[k], "PHP getenv(%s)", k)
+			}
+		}
+		assert.NotEmpty(t, v.Env["MAGENTO_DC_CRYPT__KEY"], "the crypt key reaches PHP from its Secret")
+		require.NotNil(t, v.MageMode)
+		assert.Equal(t, w.value(t, "magento.mode"), *v.MageMode, "MAGE_MODE fastcgi_param")
+	})
+	t.Run("user and directory", func(t *testing.T) {
+		uid := w.Spec.SecurityContext.RunAsUser
+		require.NotNil(t, uid)
+		assert.Equal(t, *uid, v.User)
+		assert.True(t, strings.HasPrefix(v.Cwd, w.value(t, "web.documentRoot").(string)+"/"), "PHP runs in the store's root, not in %s", v.Cwd)
+	})
+	t.Run("php.ini", func(t *testing.T) {
+		for k, want := range ini {
+			got, ok := v.Ini[k]
+			require.True(t, ok, k)
+			require.NotEqual(t, false, got, "ini_get(%s): the setting or its extension is unknown to PHP", k)
+			assert.Equal(t, normalizeIni(fmt.Sprint(want)), normalizeIni(fmt.Sprint(got)), "ini_get(%s)", k)
+		}
+	})
+}
+
+// envConfigMaps are the ConfigMaps the php-fpm container takes its environment from.
+func (w *webPod) envConfigMaps(t *testing.T) []string {
+	t.Helper()
+	var names []string
+	for _, ef := range w.container(t, "php-fpm").EnvFrom {
+		if ef.ConfigMapRef != nil {
+			names = append(names, ef.ConfigMapRef.Name)
+		}
+	}
+	return names
+}
+
+// normalizeIni compares ini values as PHP reads them: On/Off spellings are 1/"".
+func normalizeIni(s string) string {
+	switch strings.ToLower(s) {
+	case "on", "yes", "true", "1":
+		return "1"
+	case "off", "no", "false", "0", "", "none":
+		return ""
+	}
+	return s
+}
+
+// checkProxyHeaders: HTTPS as the load balancer saw it, the client address only from trusted
+// proxies, and the store chosen by host name (run codes).
+func checkProxyHeaders(t *testing.T, w *webPod) {
+	t.Run("https from X-Forwarded-Proto", func(t *testing.T) {
+		v := w.frontController(t, "/", map[string]string{"X-Forwarded-Proto": "https"})
+		require.NotNil(t, v.HTTPS)
+		assert.Equal(t, "on", *v.HTTPS)
+		v = w.frontController(t, "/", nil)
+		assert.Nil(t, v.HTTPS, "plain http is not https")
+	})
+	t.Run("client address not spoofable", func(t *testing.T) {
+		// The request comes from 127.0.0.1, which is not a trusted proxy by default.
+		v := w.frontController(t, "/", map[string]string{"X-Forwarded-For": "203.0.113.9"})
+		if trusts(w.value(t, "web.nginx.trustedProxies"), "127.0.0.1") {
+			assert.Equal(t, "203.0.113.9", v.RemoteAddr)
+		} else {
+			assert.Equal(t, "127.0.0.1", v.RemoteAddr)
+		}
+	})
+	runCodes, _ := w.value(t, "web.nginx.runCodes").([]any)
+	for _, rc := range runCodes {
+		rc := rc.(map[string]any)
+		host := rc["host"].(string)
+		t.Run("run code for "+host, func(t *testing.T) {
+			v := w.frontController(t, "/", map[string]string{"Host": host})
+			require.NotNil(t, v.MageRunCode)
+			assert.Equal(t, rc["code"], *v.MageRunCode)
+			wantType := "website"
+			if typ, ok := rc["type"].(string); ok && typ != "" {
+				wantType = typ
+			}
+			require.NotNil(t, v.MageRunType)
+			assert.Equal(t, wantType, *v.MageRunType)
+		})
+	}
+	t.Run("no run code for other hosts", func(t *testing.T) {
+		v := w.frontController(t, "/", map[string]string{"Host": "unknown.example.org"})
+		assert.Nil(t, v.MageRunCode)
+	})
+}
+
+// trusts reports whether the trusted proxies list names ip exactly or as 127.0.0.0/8.
+func trusts(list any, ip string) bool {
+	items, _ := list.([]any)
+	for _, it := range items {
+		s := fmt.Sprint(it)
+		if s == ip || s == ip+"/32" || (strings.HasPrefix(ip, "127.") && s == "127.0.0.0/8") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkHealthServer: the kubelet's port answers /healthz without PHP and the php-fpm ping and
+// status through it, and serves nothing else.
+func checkHealthServer(t *testing.T, w *webPod) {
+	health := w.port(t, "nginx", "health")
+	for _, tc := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/healthz", 200, "ok"},
+		{"/fpm-ping", 200, "pong"},
+		{"/fpm-status", 200, "pool:"},
+		{"/health_check.php", 404, ""},
+		{"/", 404, ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			r := w.get(t, health, tc.path, nil)
+			assert.Equal(t, tc.status, r.status, trim(r.body))
+			assert.Contains(t, r.body, tc.body)
+		})
+	}
+}
+
+// checkLimits: uploads above web.nginx.clientMaxBodySize are refused by nginx.
+func checkLimits(t *testing.T, w *webPod) {
+	limit, err := nginxSize(fmt.Sprint(w.value(t, "web.nginx.clientMaxBodySize")))
+	require.NoError(t, err)
+	size := limit + 1<<20
+	r := w.do(t, "POST", w.port(t, "nginx", "http"), "/customer/account/upload", map[string]string{"Content-Type": "application/octet-stream"}, strings.NewReader(strings.Repeat("x", int(size))))
+	assert.Equal(t, 413, r.status, "an upload of %d bytes", size)
+	r = w.do(t, "POST", w.port(t, "nginx", "http"), "/customer/account/upload", map[string]string{"Content-Type": "application/octet-stream"}, strings.NewReader("small"))
+	assert.Equal(t, 200, r.status)
+}
+
+// nginxSize parses an nginx size ("64m", "1g", "512k", "1048576") into bytes.
+func nginxSize(s string) (int64, error) {
+	mult := int64(1)
+	switch strings.ToLower(s[len(s)-1:]) {
+	case "k":
+		mult, s = 1<<10, s[:len(s)-1]
+	case "m":
+		mult, s = 1<<20, s[:len(s)-1]
+	case "g":
+		mult, s = 1<<30, s[:len(s)-1]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n * mult, err
+}
+
+func trim(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+// TestMagento2WebPodRefusesBrokenConfiguration: the tier fails when the rendered configuration
+// is wrong — a directive nginx does not know, a pool setting php-fpm refuses — and says why.
+func TestMagento2WebPodRefusesBrokenConfiguration(t *testing.T) {
+	t.Parallel()
+	minimal := m2Chart + "/ci/minimal-values.yaml"
+	for _, tc := range []struct {
+		name      string
+		set       map[string]string
+		container string
+		want      string
+	}{
+		{"unknown nginx directive", map[string]string{"web.nginx.extraServerConfig": "no_such_directive on;"}, "nginx", `unknown directive "no_such_directive"`},
+		{"invalid php-fpm pool setting", map[string]string{"web.php.fpm.extraConfig": "pm.max_spare_servers = -5"}, "php-fpm", "pm.max_spare_servers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := render.Options{ValuesFiles: []string{minimal}, SetValues: tc.set}
+			m := render.Render(t, m2Chart, opts)
+			pod := runWebPod(t, m, opts)
+			var c corev1.Container
+			for _, cc := range pod.Spec.Containers {
+				if cc.Name == tc.container {
+					c = cc
+				}
+			}
+			c.Command = append(append([]string(nil), c.Command...), "-t")
+			out, err := pod.Run(c, nil)
+			require.Error(t, err, "%s -t accepted the configuration:\n%s", tc.container, out)
+			assert.Contains(t, out, tc.want)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err = pod.WaitReady(ctx)
+			require.Error(t, err, "the pod became ready")
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

@@ -1,0 +1,2 @@
+<?php
+return ['crypt' => ['key' => 'must-never-be-served']];

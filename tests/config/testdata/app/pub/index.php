@@ -1,0 +1,27 @@
+<?php
+// Stub of Magento's front controller: reports what nginx and php-fpm handed to PHP.
+header('Content-Type: application/json');
+$env = [];
+foreach (getenv() as $name => $value) {
+    if (strncmp($name, 'MAGENTO_DC_', 11) === 0 || strncmp($name, 'CONFIG__', 8) === 0 || $name === 'MAGE_MODE') {
+        $env[$name] = $value;
+    }
+}
+$ini = [];
+foreach (array_filter(explode(',', $_GET['ini'] ?? '')) as $key) {
+    $ini[$key] = ini_get($key);
+}
+echo json_encode([
+    'script' => basename(__FILE__),
+    'uri' => $_SERVER['REQUEST_URI'] ?? null,
+    'query' => (object) $_GET,
+    'https' => $_SERVER['HTTPS'] ?? null,
+    'remote_addr' => $_SERVER['REMOTE_ADDR'] ?? null,
+    'mage_mode' => $_SERVER['MAGE_MODE'] ?? null,
+    'mage_run_code' => $_SERVER['MAGE_RUN_CODE'] ?? null,
+    'mage_run_type' => $_SERVER['MAGE_RUN_TYPE'] ?? null,
+    'user' => function_exists('posix_getuid') ? posix_getuid() : null,
+    'cwd' => getcwd(),
+    'env' => (object) $env,
+    'ini' => (object) $ini,
+]);

@@ -1,0 +1,3 @@
+<?php
+// Not an entry point: nginx must never execute it.
+echo "EXECUTED\n";

@@ -1,0 +1,3 @@
+<?php
+// An uploaded script where it does not belong: never executed.
+echo "EXECUTED\n";

@@ -1,0 +1,140 @@
+// Package config_test is the config tier: every scenario's web pod runs on this machine with the
+// real nginx and php-fpm of the Debian host in place of the images (tests/internal/podrun), with
+// the chart's rendered configuration unchanged, and is checked over HTTP against a stub store
+// (testdata/app, testdata/media).
+package config_test
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"helm.sh/helm/v3/pkg/chartutil"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/podrun"
+	"github.com/magento-k8s/charts/tests/internal/render"
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+const (
+	m2Chart = "magento2"
+	m2Web   = render.DefaultReleaseName + "-magento2-web"
+)
+
+// programs are the host programs that stand in for the commands the images provide.
+var programs = map[string]string{"php-fpm": "/usr/sbin/php-fpm8.2"}
+
+// webPod is a running web pod with what it was rendered from.
+type webPod struct {
+	*podrun.Pod
+	manifests *render.Manifests
+	values    chartutil.Values
+	deploy    *appsv1.Deployment
+}
+
+// container returns the pod's container by name.
+func (w *webPod) container(tb testing.TB, name string) corev1.Container {
+	tb.Helper()
+	for _, c := range w.Spec.Containers {
+		if c.Name == name {
+			return c
+		}
+	}
+	tb.Fatalf("web pod has no container %s", name)
+	return corev1.Container{}
+}
+
+// startWebPod renders the chart with opts, runs its web Deployment's pod and waits until its
+// probes pass.
+func startWebPod(tb testing.TB, opts render.Options) *webPod {
+	tb.Helper()
+	m := render.Render(tb, m2Chart, opts)
+	pod := runWebPod(tb, m, opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(tb, pod.WaitReady(ctx), "web pod ready")
+	return &webPod{Pod: pod, manifests: m, values: render.Values(tb, m2Chart, opts), deploy: render.Get[*appsv1.Deployment](tb, m, m2Web)}
+}
+
+// runWebPod starts the pod of the rendered web Deployment with the stub store as the app image
+// and the rendered ConfigMaps and Secrets, without waiting for it.
+func runWebPod(tb testing.TB, m *render.Manifests, opts render.Options) *podrun.Pod {
+	tb.Helper()
+	vals := render.Values(tb, m2Chart, opts)
+	d := render.Get[*appsv1.Deployment](tb, m, m2Web)
+	configMaps := map[string]map[string]string{}
+	for _, cm := range render.Find[*corev1.ConfigMap](m) {
+		configMaps[cm.Name] = cm.Data
+	}
+	secrets := map[string]map[string][]byte{}
+	for _, s := range render.Find[*corev1.Secret](m) {
+		data := map[string][]byte{}
+		for k, v := range s.Data {
+			data[k] = v
+		}
+		for k, v := range s.StringData {
+			data[k] = []byte(v)
+		}
+		secrets[s.Name] = data
+	}
+	docRoot, err := vals.PathValue("web.documentRoot")
+	require.NoError(tb, err)
+	appImage := ""
+	for _, c := range d.Spec.Template.Spec.Containers {
+		if c.Name == "php-fpm" {
+			appImage = c.Image
+		}
+	}
+	require.NotEmpty(tb, appImage, "the php-fpm container's image is the app image")
+	root := repo.Root(tb)
+	return podrun.Start(tb, d.Spec.Template.Spec, podrun.Options{
+		AppImage:     appImage,
+		DocumentRoot: docRoot.(string),
+		AppFiles:     os.DirFS(root + "/tests/config/testdata/app"),
+		VolumeFiles:  map[string]fs.FS{"media": os.DirFS(root + "/tests/config/testdata/media")},
+		Programs:     programs,
+		ConfigMaps:   configMaps,
+		Secrets:      secrets,
+	})
+}
+
+// response is what a request returned.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// get sends a request to port inside the pod and returns the response.
+func (w *webPod) get(tb testing.TB, port int, path string, header map[string]string) response {
+	tb.Helper()
+	return w.do(tb, http.MethodGet, port, path, header, nil)
+}
+
+func (w *webPod) do(tb testing.TB, method string, port int, path string, header map[string]string, body io.Reader) response {
+	tb.Helper()
+	req, err := http.NewRequest(method, "http://127.0.0.1:"+strconv.Itoa(port)+path, body)
+	require.NoError(tb, err)
+	for k, v := range header {
+		if strings.EqualFold(k, "Host") {
+			req.Host = v
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := w.Client().Do(req)
+	require.NoError(tb, err, "%s %s", method, path)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(tb, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
