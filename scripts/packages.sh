@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # packages.sh: the Debian programs the config tier runs the rendered configuration with — nginx,
-# php-fpm (8.2, Debian 12), tini (the containers' PID 1), the namespace tools (iproute2,
+# php-fpm and the PHP CLI (8.2, Debian 12), tini (the containers' PID 1), the namespace tools (iproute2,
 # util-linux) and wrk for the load figures. Installs only what is missing, with
 # apt-get (as root, or through sudo); services are not started (the tests start their own
 # processes on loopback). A second run takes well under a second.
@@ -11,6 +11,7 @@ set -euo pipefail
 declare -A want=(
   [nginx]=nginx
   [php-fpm8.2]=php8.2-fpm
+  [php8.2]=php8.2-cli
   [tini]=tini
   [wrk]=wrk
   [ip]=iproute2

@@ -31,7 +31,7 @@ const (
 )
 
 // programs are the host programs that stand in for the commands the images provide.
-var programs = map[string]string{"php-fpm": "/usr/sbin/php-fpm8.2"}
+var programs = map[string]string{"php-fpm": "/usr/sbin/php-fpm8.2", "php": "/usr/bin/php8.2"}
 
 // webPod is a running web pod with what it was rendered from.
 type webPod struct {
@@ -65,12 +65,20 @@ func startWebPod(tb testing.TB, opts render.Options) *webPod {
 	return &webPod{Pod: pod, manifests: m, values: render.Values(tb, m2Chart, opts), deploy: render.Get[*appsv1.Deployment](tb, m, m2Web)}
 }
 
-// runWebPod starts the pod of the rendered web Deployment with the stub store as the app image
-// and the rendered ConfigMaps and Secrets, without waiting for it.
+// runWebPod starts the pod of the rendered web Deployment without waiting for it.
 func runWebPod(tb testing.TB, m *render.Manifests, opts render.Options) *podrun.Pod {
 	tb.Helper()
+	spec := render.Get[*appsv1.Deployment](tb, m, m2Web).Spec.Template.Spec
+	return runPod(tb, m, spec, opts, nil)
+}
+
+// runPod starts a pod of the rendered chart with the stub store as the app image (or app, when
+// given), the stub media on the media volume, and the rendered ConfigMaps and Secrets. The app
+// image is the image of the chart's own containers (image.*), found in spec as the image of a
+// container that runs from the store's root.
+func runPod(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, app fs.FS) *podrun.Pod {
+	tb.Helper()
 	vals := render.Values(tb, m2Chart, opts)
-	d := render.Get[*appsv1.Deployment](tb, m, m2Web)
 	configMaps := map[string]map[string]string{}
 	for _, cm := range render.Find[*corev1.ConfigMap](m) {
 		configMaps[cm.Name] = cm.Data
@@ -89,17 +97,20 @@ func runWebPod(tb testing.TB, m *render.Manifests, opts render.Options) *podrun.
 	docRoot, err := vals.PathValue("web.documentRoot")
 	require.NoError(tb, err)
 	appImage := ""
-	for _, c := range d.Spec.Template.Spec.Containers {
-		if c.Name == "php-fpm" {
+	for _, c := range spec.Containers {
+		if c.WorkingDir == docRoot {
 			appImage = c.Image
 		}
 	}
-	require.NotEmpty(tb, appImage, "the php-fpm container's image is the app image")
+	require.NotEmpty(tb, appImage, "a container runs in the store's root (web.documentRoot) from the app image")
 	root := repo.Root(tb)
-	return podrun.Start(tb, d.Spec.Template.Spec, podrun.Options{
+	if app == nil {
+		app = os.DirFS(root + "/tests/config/testdata/app")
+	}
+	return podrun.Start(tb, spec, podrun.Options{
 		AppImage:     appImage,
 		DocumentRoot: docRoot.(string),
-		AppFiles:     os.DirFS(root + "/tests/config/testdata/app"),
+		AppFiles:     app,
 		VolumeFiles:  map[string]fs.FS{"media": os.DirFS(root + "/tests/config/testdata/media")},
 		Programs:     programs,
 		ConfigMaps:   configMaps,
@@ -137,4 +148,9 @@ func (w *webPod) do(tb testing.TB, method string, port int, path string, header 
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(tb, err)
 	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+}
+
+// m2Name is the name of a component's object of the magento2 release.
+func m2Name(component string) string {
+	return render.DefaultReleaseName + "-magento2-" + component
 }

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -242,15 +243,37 @@ func (p *Pod) Exited(name string) (bool, error) {
 	}
 }
 
-// Signal sends sig to container name's PID 1 (tini, which forwards it).
+// Signal sends sig to container name's PID 1 (tini, which forwards it), as the kubelet does when
+// it stops a container.
 func (p *Pod) Signal(name string, sig syscall.Signal) error {
+	pid, err := p.pid1(name)
+	if err != nil {
+		return err
+	}
+	return syscall.Kill(pid, sig)
+}
+
+// pid1 returns the host PID of container name's first process: the child of the unshare process
+// that created its PID namespace.
+func (p *Pod) pid1(name string) (int, error) {
 	p.mu.Lock()
 	proc, ok := p.procs[name]
 	p.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("no container %s", name)
+		return 0, fmt.Errorf("no container %s", name)
 	}
-	return proc.cmd.Process.Signal(sig)
+	parent := proc.cmd.Process.Pid
+	for range 50 {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", parent, parent))
+		if err != nil {
+			return 0, fmt.Errorf("container %s: %w", name, err)
+		}
+		if fields := strings.Fields(string(raw)); len(fields) > 0 {
+			return strconv.Atoi(fields[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("container %s: no process yet", name)
 }
 
 // Wait waits until container name exits or timeout passes.
