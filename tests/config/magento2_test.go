@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
 	"github.com/magento-k8s/charts/tests/internal/repo"
 )
@@ -400,5 +401,56 @@ func TestMagento2WebPodRefusesBrokenConfiguration(t *testing.T) {
 			require.Error(t, err, "the pod became ready")
 			assert.Contains(t, err.Error(), tc.want)
 		})
+	}
+}
+
+// TestMagento2WebPodGracefulShutdown deletes a web pod the way the kubelet does (preStop hooks,
+// then SIGTERM, SIGKILL after the grace period) while a slow request is in flight: the pod keeps
+// answering new requests while it drains, the slow request completes, and both containers exit
+// by themselves before the grace period ends.
+func TestMagento2WebPodGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	const drain = 2
+	opts := render.Options{
+		ValuesFiles: []string{m2Chart + "/ci/minimal-values.yaml"},
+		SetValues:   map[string]string{"web.drainSeconds": strconv.Itoa(drain), "web.terminationGracePeriodSeconds": "40"},
+	}
+	w := startWebPod(t, opts)
+	http := w.port(t, "nginx", "http")
+	// Longer than the drain plus the time php-fpm's own preStop waits.
+	slow := drain + 15
+	type result struct {
+		r   response
+		err error
+	}
+	slowDone := make(chan result, 1)
+	go func() {
+		r, err := w.tryGet(http, "/?sleep="+strconv.Itoa(slow))
+		slowDone <- result{r, err}
+	}()
+	require.Eventually(t, func() bool {
+		r, err := w.tryGet(w.port(t, "nginx", "health"), "/fpm-status")
+		return err == nil && strings.Contains(r.body, "active processes:") && !strings.Contains(r.body, "active processes:      1\n")
+	}, 10*time.Second, 50*time.Millisecond, "the slow request reached php-fpm")
+
+	terminated := make(chan []podrun.Termination, 1)
+	go func() { terminated <- w.Terminate() }()
+	// While the endpoint leaves the Services and load balancers, requests are still answered.
+	time.Sleep(500 * time.Millisecond)
+	for range drain {
+		r, err := w.tryGet(http, "/health_check.php")
+		require.NoError(t, err, "a request during the drain")
+		assert.Equal(t, 200, r.status, "a request during the drain")
+		time.Sleep(500 * time.Millisecond)
+	}
+	res := <-slowDone
+	require.NoError(t, res.err, "the in-flight request")
+	assert.Equal(t, 200, res.r.status, "the in-flight request: %s", trim(res.r.body))
+	var v phpView
+	assert.NoError(t, json.Unmarshal([]byte(res.r.body), &v), "the in-flight request's whole answer: %s", trim(res.r.body))
+	for _, term := range <-terminated {
+		t.Logf("%s: preStop %.1fs, exited at %.1fs with %d", term.Container, term.PreStop.Seconds(), term.Exited.Seconds(), term.ExitCode)
+		assert.Empty(t, term.HookError, "%s preStop", term.Container)
+		assert.False(t, term.Killed, "%s was still running at the end of the grace period", term.Container)
 	}
 }

@@ -131,6 +131,17 @@ func (w *webPod) get(tb testing.TB, port int, path string, header map[string]str
 	return w.do(tb, http.MethodGet, port, path, header, nil)
 }
 
+// tryGet is get for goroutines: it returns the error instead of failing the test.
+func (w *webPod) tryGet(port int, path string) (response, error) {
+	resp, err := w.Client().Get("http://127.0.0.1:" + strconv.Itoa(port) + path)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}, err
+}
+
 func (w *webPod) do(tb testing.TB, method string, port int, path string, header map[string]string, body io.Reader) response {
 	tb.Helper()
 	req, err := http.NewRequest(method, "http://127.0.0.1:"+strconv.Itoa(port)+path, body)

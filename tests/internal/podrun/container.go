@@ -188,6 +188,18 @@ func (p *Pod) script(root string, c corev1.Container) (string, error) {
 	if sc := c.SecurityContext; sc != nil && sc.ReadOnlyRootFilesystem != nil && *sc.ReadOnlyRootFilesystem {
 		w("mount -o remount,bind,ro %s", r)
 	}
+	priv := p.privileges(c)
+	wd := c.WorkingDir
+	if wd == "" {
+		wd = "/"
+	}
+	w("exec chroot %s %s -- env -C %s -- \"$@\"", r, strings.Join(priv, " "), shq(wd))
+	return b.String(), nil
+}
+
+// privileges is the setpriv command that gives container c its user, groups, no_new_privs and
+// capability bounding set.
+func (p *Pod) privileges(c corev1.Container) []string {
 	uid, gid, groups := p.identity(c)
 	priv := []string{"setpriv", "--reuid=" + strconv.FormatInt(uid, 10), "--regid=" + strconv.FormatInt(gid, 10)}
 	if len(groups) == 0 {
@@ -205,12 +217,7 @@ func (p *Pod) script(root string, c corev1.Container) (string, error) {
 	if dropsAll(c) {
 		priv = append(priv, "--inh-caps=-all", "--bounding-set=-all")
 	}
-	wd := c.WorkingDir
-	if wd == "" {
-		wd = "/"
-	}
-	w("exec chroot %s %s -- env -C %s -- \"$@\"", r, strings.Join(priv, " "), shq(wd))
-	return b.String(), nil
+	return priv
 }
 
 // dropsAll reports whether c drops every capability.

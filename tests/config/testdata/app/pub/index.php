@@ -1,6 +1,10 @@
 <?php
 // Stub of Magento's front controller: reports what nginx and php-fpm handed to PHP.
 header('Content-Type: application/json');
+// ?sleep=N: a slow request (checkout with a slow payment provider, an admin export).
+if (isset($_GET['sleep'])) {
+    sleep((int) $_GET['sleep']);
+}
 $env = [];
 foreach (getenv() as $name => $value) {
     if (strncmp($name, 'MAGENTO_DC_', 11) === 0 || strncmp($name, 'CONFIG__', 8) === 0 || $name === 'MAGE_MODE') {
