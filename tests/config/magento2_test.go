@@ -82,8 +82,14 @@ func checkConfigTest(t *testing.T, w *webPod) {
 
 func (w *webPod) port(t *testing.T, container, name string) int {
 	t.Helper()
-	n, err := w.Port(w.container(t, container), name)
-	require.NoError(t, err)
+	return w.port2(t, container, name)
+}
+
+// port2 resolves a named container port of the pod.
+func (w *webPod) port2(tb testing.TB, container, name string) int {
+	tb.Helper()
+	n, err := w.Port(w.container(tb, container), name)
+	require.NoError(tb, err)
 	return n
 }
 
