@@ -7,6 +7,7 @@
 #   kwok, kwokctl                                                     sigs.k8s.io/kwok
 #   metrics-server                                                    sigs.k8s.io/metrics-server
 #   helm                                                              helm.sh/helm/v3
+#   ct (chart-testing) and its etc/ (lintconf.yaml, chart_schema.yaml) github.com/helm/chart-testing/v3
 #
 # Each binary lands in $CACHE/tools/<name>-<version>/ and is symlinked into
 # $CACHE/bin (CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}). The offline
@@ -23,6 +24,7 @@ SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MOD_K8S=$SCRIPTS_DIR/tools                  # kubernetes, kwok, helm
 MOD_ETCD=$SCRIPTS_DIR/tools/etcd            # etcd server (conflicts with k8s' etcd v3.7 client)
 MOD_MS=$SCRIPTS_DIR/tools/metrics-server    # metrics-server (built on k8s.io v0.33)
+MOD_CT=$SCRIPTS_DIR/tools/ct                # chart-testing
 
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 TOOLS=$CACHE/tools
@@ -33,6 +35,8 @@ BIN=$CACHE/bin
 export CGO_ENABLED=0
 export GOFLAGS="-mod=readonly -buildvcs=false"
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+# chart-testing's module sums are not in the checksum database reachable here.
+export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}github.com/helm/chart-testing
 
 # modver DIR MODULE: the version of MODULE that the go.mod in DIR requires.
 # (Read from go.mod directly: instant, no go command, no network.)
@@ -48,12 +52,14 @@ KWOK_VERSION=$(modver "$MOD_K8S" sigs.k8s.io/kwok)
 HELM_VERSION=$(modver "$MOD_K8S" helm.sh/helm/v3)
 ETCD_VERSION=$(modver "$MOD_ETCD" go.etcd.io/etcd/server/v3)
 MS_VERSION=$(modver "$MOD_MS" sigs.k8s.io/metrics-server)
+CT_VERSION=$(modver "$MOD_CT" github.com/helm/chart-testing/v3)
 
 K8S_DIR=$TOOLS/kubernetes-$K8S_VERSION
 ETCD_DIR=$TOOLS/etcd-$ETCD_VERSION
 KWOK_DIR=$TOOLS/kwok-$KWOK_VERSION
 MS_DIR=$TOOLS/metrics-server-$MS_VERSION
 HELM_DIR=$TOOLS/helm-$HELM_VERSION
+CT_DIR=$TOOLS/ct-$CT_VERSION
 
 if [[ ${1:-} == --print ]]; then
   cat <<EOF
@@ -68,6 +74,8 @@ KWOK=$KWOK_DIR/kwok
 KWOKCTL=$KWOK_DIR/kwokctl
 METRICS_SERVER=$MS_DIR/metrics-server
 HELM=$HELM_DIR/helm
+CT=$CT_DIR/ct
+CT_ETC=$CT_DIR/etc
 METRICS_SERVER_MANIFESTS=$MS_DIR/manifests/base
 KWOK_METRICS_USAGE=$KWOK_DIR/manifests/metrics/usage
 EOF
@@ -159,6 +167,10 @@ for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
   HELM_LDFLAGS+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$k8s_minor"
 done
 gobuild helm "$HELM_DIR" "$MOD_K8S" helm.sh/helm/v3/cmd/helm "$HELM_LDFLAGS"
+
+gobuild ct "$CT_DIR" "$MOD_CT" github.com/helm/chart-testing/v3/ct \
+  "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"
+extract ct-etc "$CT_DIR/etc" "$MOD_CT" "github.com/helm/chart-testing/v3@$CT_VERSION" etc
 
 extract metrics-server-manifests "$MS_DIR/manifests/base" "$MOD_MS" \
   "sigs.k8s.io/metrics-server@$MS_VERSION" manifests/base

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# packages.sh: the Debian programs the config tier runs the rendered configuration with — nginx,
-# php-fpm and the PHP CLI (8.2, Debian 12), tini (the containers' PID 1), the namespace tools (iproute2,
-# util-linux) and wrk for the load figures. Installs only what is missing, with
-# apt-get (as root, or through sudo); services are not started (the tests start their own
-# processes on loopback). A second run takes well under a second.
+# packages.sh: the Debian programs some tests run. The config tier: nginx, php-fpm and the PHP
+# CLI (8.2, Debian 12), tini (the containers' PID 1), the namespace tools (iproute2, util-linux)
+# and wrk for the load figures; the static tier: yamllint for chart-testing's lint. Installs only
+# what is missing, with apt-get (as root, or through sudo); services are not started (the tests
+# start their own processes on loopback). A second run takes well under a second.
 #
 # Usage: scripts/packages.sh
 set -euo pipefail
@@ -14,6 +14,7 @@ declare -A want=(
   [php8.2]=php8.2-cli
   [tini]=tini
   [wrk]=wrk
+  [yamllint]=yamllint
   [ip]=iproute2
   [setpriv]=util-linux
 )

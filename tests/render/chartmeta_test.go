@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -81,4 +82,39 @@ func TestChartTestingFindsEveryChart(t *testing.T) {
 	sort.Strings(want)
 	assert.Equal(t, want, found)
 	assert.Empty(t, ct.ExcludedCharts)
+}
+
+// TestChartTestingLint runs chart-testing itself as contributors and users run it: `ct lint` over
+// every chart with ct.yaml (yamllint of Chart.yaml and values.yaml with ct's own lintconf.yaml,
+// helm lint of every ci/*-values.yaml scenario). The version-increment check compares with the
+// target branch, which a clone in CI need not have, so it is off here; dependencies are already
+// built by TestMain.
+func TestChartTestingLint(t *testing.T) {
+	t.Parallel()
+	root := repo.Root(t)
+	ct := filepath.Join(repo.ToolsBinDir(), "ct")
+	etc := filepath.Join(filepath.Dir(mustEvalSymlinks(t, ct)), "etc")
+	for _, need := range []string{ct, filepath.Join(etc, "lintconf.yaml")} {
+		_, err := os.Stat(need)
+		require.NoError(t, err, "built by scripts/build-tools.sh (scripts/setup.sh)")
+	}
+	_, err := exec.LookPath("yamllint")
+	require.NoError(t, err, "yamllint is installed by scripts/packages.sh (scripts/setup.sh)")
+	cmd := exec.Command(ct, "lint", "--config", "ct.yaml", "--all",
+		"--check-version-increment=false", "--skip-helm-dependencies",
+		"--lint-conf", filepath.Join(etc, "lintconf.yaml"),
+		"--chart-yaml-schema", filepath.Join(etc, "chart_schema.yaml"))
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "ct lint:\n%s", out)
+	for _, c := range repo.Charts(t) {
+		assert.Contains(t, string(out), "✔︎ "+c.Meta.Name+" => ", "ct linted %s", c.Rel)
+	}
+}
+
+func mustEvalSymlinks(t *testing.T, path string) string {
+	t.Helper()
+	p, err := filepath.EvalSymlinks(path)
+	require.NoError(t, err, "%s (built by scripts/build-tools.sh)", path)
+	return p
 }
