@@ -179,6 +179,8 @@ Usage: {{ include "magento2.env.config" $ | fromYaml }}
 {{- $_ := set $dc "db/connection/default/dbname" $m.database.name -}}
 {{- $_ := set $dc "db/connection/default/username" $m.database.user -}}
 {{- $_ := set $dc "db/connection/default/active" "1" -}}
+{{- /* consumers_runner would start the queue consumers in the background of cron pods. */ -}}
+{{- $_ := set $dc "cron_consumers_runner/cron_run" "0" -}}
 {{- if $m.redis.enabled -}}
 {{- $host := include "magento2.host" (dict "context" . "block" "redis") -}}
 {{- $prefix := default (printf "%s_" (include "magento2.storeId" .)) $m.redis.idPrefix -}}

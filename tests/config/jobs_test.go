@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"helm.sh/helm/v3/pkg/chartutil"
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/magento-k8s/charts/tests/internal/podrun"
@@ -27,17 +30,24 @@ type magentoCall struct {
 	Maintenance bool              `json:"maintenance"`
 	UID         int64             `json:"uid"`
 	CronEnv     map[string]string `json:"cron_env"`
+	QueueEnv    map[string]string `json:"queue_env"`
 }
 
 // stubApp returns the stub store with app/etc/stub.json telling bin/magento which exit codes to
 // return and how long to take, per command.
 func stubApp(t *testing.T, exit, sleep map[string]int) string {
 	t.Helper()
+	return stubAppWith(t, map[string]any{"exit": exit, "sleep": sleep})
+}
+
+// stubAppWith returns the stub store with behaviour as app/etc/stub.json.
+func stubAppWith(t *testing.T, behaviour map[string]any) string {
+	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(repo.Root(t), "tests/config/testdata/app"))))
-	behaviour, err := json.Marshal(map[string]any{"exit": exit, "sleep": sleep})
+	raw, err := json.Marshal(behaviour)
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "app/etc/stub.json"), behaviour, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app/etc/stub.json"), raw, 0o644))
 	return dir
 }
 
@@ -162,8 +172,8 @@ func TestMagento2CronJobs(t *testing.T) {
 		opts := render.Options{ValuesFiles: s.ValuesFiles()}
 		m := render.Render(t, m2Chart, opts)
 		for _, cj := range render.Find[*batchv1.CronJob](m) {
-			if cj.Name == m2Name("upgrade") {
-				continue // the manual upgrade: the same pod as the upgrade Job
+			if cj.Name == m2Name("upgrade") || cj.Name == m2Name("consumers") {
+				continue // the manual upgrade (the upgrade Job's pod) and the consumers: own tests
 			}
 			t.Run(s.Name+"/"+cj.Name, func(t *testing.T) {
 				t.Parallel()
@@ -194,4 +204,121 @@ func TestMagento2CronJobs(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestMagento2Consumers runs the consumers CronJob's pod of every scenario against the stub: it
+// lists the consumers (unless consumers.only names them) and runs each once, in the foreground,
+// single-threaded, bounded by maxMessages, skipping those with their own Deployment, with
+// consumers_wait_for_messages off so each exits when its queue is empty; consumers_runner (which
+// would fork them from cron) is off. A failing consumer does not stop the others, but fails the run.
+func TestMagento2Consumers(t *testing.T) {
+	t.Parallel()
+	listed := []string{"async.operations.all", "product_action_attribute.update", "exportProcessor", "placeOrder"}
+	for _, tc := range []struct {
+		name     string
+		scenario string
+		set      map[string]string
+		exit     map[string]int
+		wantExit int
+	}{
+		{name: "minimal", scenario: "minimal"},
+		{name: "everything", scenario: "everything"},
+		{name: "only", scenario: "minimal", set: map[string]string{"consumers.only": "{exportProcessor,async.operations.all}"}},
+		{name: "a consumer fails", scenario: "minimal", exit: map[string]int{"queue:consumers:start": 1}, wantExit: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := render.Options{ValuesFiles: []string{m2Chart + "/ci/" + tc.scenario + "-values.yaml"}, SetValues: tc.set}
+			m := render.Render(t, m2Chart, opts)
+			vals := render.Values(t, m2Chart, opts)
+			cj := render.Get[*batchv1.CronJob](t, m, m2Name("consumers"))
+			assert.Equal(t, batchv1.ForbidConcurrent, cj.Spec.ConcurrencyPolicy)
+			spec := cj.Spec.JobTemplate.Spec.Template.Spec
+			require.Len(t, spec.Containers, 1)
+			pod := runPod(t, m, spec, opts, os.DirFS(stubAppWith(t, map[string]any{"consumers": listed, "exit": tc.exit})))
+			done, err := pod.Wait("consumers", 60*time.Second)
+			require.True(t, done, "the consumers did not finish:\n%s", pod.Logs("consumers"))
+			assert.Equal(t, tc.wantExit, exitCode(err), pod.Logs("consumers"))
+
+			consumers, _ := vals.PathValue("consumers.maxMessages")
+			maxMessages := fmt.Sprint(consumers)
+			var want []string
+			only := valueStrings(t, vals, "consumers.only")
+			if len(only) == 0 {
+				want = append(want, "queue:consumers:list")
+			}
+			skip := map[string]bool{}
+			deployments, _ := table(t, vals, "consumers")["deployments"].([]any)
+			for _, d := range deployments {
+				skip[d.(map[string]any)["consumer"].(string)] = true
+			}
+			run := listed
+			if len(only) > 0 {
+				run = only
+			}
+			for _, c := range run {
+				if !skip[c] {
+					want = append(want, "queue:consumers:start "+c+" --single-thread --max-messages="+maxMessages)
+				}
+			}
+			calls := magentoCalls(t, pod)
+			assert.Equal(t, want, commands(calls))
+			for _, c := range calls {
+				assert.Equal(t, "0", c.QueueEnv["MAGENTO_DC_QUEUE__CONSUMERS_WAIT_FOR_MESSAGES"], "consumers exit when their queue is empty")
+				assert.Equal(t, "0", c.QueueEnv["MAGENTO_DC_CRON_CONSUMERS_RUNNER__CRON_RUN"], "consumers_runner is off")
+			}
+		})
+	}
+}
+
+// TestMagento2ConsumerDeployments runs each dedicated consumer's pod (everything scenario): the
+// consumer waits for messages, and when it exits (here at once) it starts again after the delay,
+// in the foreground; deleting the pod stops it at once.
+func TestMagento2ConsumerDeployments(t *testing.T) {
+	t.Parallel()
+	opts := render.Options{ValuesFiles: []string{m2Chart + "/ci/everything-values.yaml"}}
+	m := render.Render(t, m2Chart, opts)
+	vals := render.Values(t, m2Chart, opts)
+	deployments, _ := table(t, vals, "consumers")["deployments"].([]any)
+	require.NotEmpty(t, deployments, "the everything scenario has a dedicated consumer")
+	for _, raw := range deployments {
+		d := raw.(map[string]any)
+		t.Run(d["name"].(string), func(t *testing.T) {
+			t.Parallel()
+			dep := render.Get[*appsv1.Deployment](t, m, m2Name("consumer-"+d["name"].(string)))
+			assert.EqualValues(t, d["replicas"], *dep.Spec.Replicas)
+			spec := dep.Spec.Template.Spec
+			pod := runPod(t, m, spec, opts, nil)
+			require.Eventually(t, func() bool { return len(magentoCalls(t, pod)) >= 2 }, 20*time.Second, 100*time.Millisecond,
+				"the consumer starts again after it exits:\n%s", pod.Logs("consumer"))
+			for _, c := range magentoCalls(t, pod)[:2] {
+				assert.Equal(t, []string{"queue:consumers:start", d["consumer"].(string), "--single-thread", "--max-messages=" + fmt.Sprint(table(t, vals, "consumers")["maxMessages"])}, c.Args)
+				assert.Equal(t, "1", c.QueueEnv["MAGENTO_DC_QUEUE__CONSUMERS_WAIT_FOR_MESSAGES"], "a dedicated consumer waits for messages")
+			}
+			for _, term := range pod.Terminate() {
+				assert.False(t, term.Killed, "%s ignored SIGTERM", term.Container)
+				assert.Less(t, term.Exited, 10*time.Second, "%s stops at once", term.Container)
+			}
+		})
+	}
+}
+
+// valueStrings returns a list of strings from the merged values.
+func valueStrings(t *testing.T, vals chartutil.Values, path string) []string {
+	t.Helper()
+	parent, key := path[:strings.LastIndex(path, ".")], path[strings.LastIndex(path, ".")+1:]
+	list, _ := table(t, vals, parent)[key].([]any)
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = fmt.Sprint(v)
+	}
+	return out
+}
+
+// table returns a map of the merged values.
+func table(t *testing.T, vals chartutil.Values, path string) chartutil.Values {
+	t.Helper()
+	tbl, err := vals.Table(path)
+	require.NoError(t, err, path)
+	return tbl
 }

@@ -78,6 +78,14 @@ func TestMagento2BadValues(t *testing.T) {
 			want: []string{"web.codeSharing", "1.33"}},
 		{name: "duplicate cron job names", setJSON: map[string]string{"cron.jobs": `[{"name":"a","schedule":"* * * * *","args":[]},{"name":"a","schedule":"* * * * *","args":[]}]`},
 			want: []string{"cron.jobs[1].name"}},
+		{name: "duplicate consumer deployment names", setJSON: map[string]string{"consumers.deployments": `[{"name":"a","consumer":"x"},{"name":"a","consumer":"y"}]`},
+			want: []string{"consumers.deployments[1].name"}},
+		{name: "one consumer in two deployments", setJSON: map[string]string{"consumers.deployments": `[{"name":"a","consumer":"x"},{"name":"b","consumer":"x"}]`},
+			want: []string{"consumers.deployments[1].consumer", "replicas"}},
+		{name: "consumer deployment without a consumer", setJSON: map[string]string{"consumers.deployments": `[{"name":"a"}]`},
+			want: []string{"consumers/deployments/0", "consumer"}},
+		{name: "consumers run with zero messages", set: map[string]string{"consumers.maxMessages": "0"},
+			want: []string{"consumers/maxMessages"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -744,3 +744,45 @@ func TestMagento2Notes(t *testing.T) {
 		})
 	}
 }
+
+// TestMagento2Consumers: consumers_runner is off for every pod (it would fork consumers from
+// cron), a Forbid CronJob runs the consumers in the foreground, each dedicated consumer gets a
+// Deployment with its replicas, and consumers.enabled=false removes both but not the runner's
+// switch. What the pods do is checked by the config tier (tests/config).
+func TestMagento2Consumers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		scenario    string
+		set         map[string]string
+		cronJob     bool
+		deployments map[string]int32
+	}{
+		{scenario: "minimal", cronJob: true},
+		{scenario: "everything", cronJob: true, deployments: map[string]int32{m2Name("consumer-place-order"): 2}},
+		{scenario: "everything", set: map[string]string{"consumers.enabled": "false"}},
+	} {
+		t.Run(fmt.Sprintf("%s %v", tc.scenario, tc.set), func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, tc.scenario, tc.set)
+			env := render.Get[*corev1.ConfigMap](t, m, m2Name("env"))
+			assert.Equal(t, "0", env.Data["MAGENTO_DC_CRON_CONSUMERS_RUNNER__CRON_RUN"])
+			_, ok := m.Lookup("CronJob", m2Name("consumers"))
+			assert.Equal(t, tc.cronJob, ok, "consumers CronJob")
+			if ok {
+				cj := render.Get[*batchv1.CronJob](t, m, m2Name("consumers"))
+				assert.Equal(t, batchv1.ForbidConcurrent, cj.Spec.ConcurrencyPolicy)
+				assert.Equal(t, corev1.RestartPolicyNever, cj.Spec.JobTemplate.Spec.Template.Spec.RestartPolicy)
+			}
+			got := map[string]int32{}
+			for _, d := range render.Find[*appsv1.Deployment](m) {
+				if d.Spec.Template.Labels["app.kubernetes.io/component"] != "web" {
+					got[d.Name] = *d.Spec.Replicas
+				}
+			}
+			if tc.deployments == nil {
+				tc.deployments = map[string]int32{}
+			}
+			assert.Equal(t, tc.deployments, got)
+		})
+	}
+}
