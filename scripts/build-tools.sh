@@ -8,6 +8,7 @@
 #   metrics-server                                                    sigs.k8s.io/metrics-server
 #   helm                                                              helm.sh/helm/v3
 #   ct (chart-testing) and its etc/ (lintconf.yaml, chart_schema.yaml) github.com/helm/chart-testing/v3
+#   nginx-prometheus-exporter (for the config tier)                   github.com/nginx/nginx-prometheus-exporter
 #
 # Each binary lands in $CACHE/tools/<name>-<version>/ and is symlinked into
 # $CACHE/bin (CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}). The offline
@@ -25,6 +26,7 @@ MOD_K8S=$SCRIPTS_DIR/tools                  # kubernetes, kwok, helm
 MOD_ETCD=$SCRIPTS_DIR/tools/etcd            # etcd server (conflicts with k8s' etcd v3.7 client)
 MOD_MS=$SCRIPTS_DIR/tools/metrics-server    # metrics-server (built on k8s.io v0.33)
 MOD_CT=$SCRIPTS_DIR/tools/ct                # chart-testing
+MOD_EXP=$SCRIPTS_DIR/tools/exporters        # the exporters the charts run as sidecars
 
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 TOOLS=$CACHE/tools
@@ -53,6 +55,7 @@ HELM_VERSION=$(modver "$MOD_K8S" helm.sh/helm/v3)
 ETCD_VERSION=$(modver "$MOD_ETCD" go.etcd.io/etcd/server/v3)
 MS_VERSION=$(modver "$MOD_MS" sigs.k8s.io/metrics-server)
 CT_VERSION=$(modver "$MOD_CT" github.com/helm/chart-testing/v3)
+NGINX_EXPORTER_VERSION=$(modver "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter)
 
 K8S_DIR=$TOOLS/kubernetes-$K8S_VERSION
 ETCD_DIR=$TOOLS/etcd-$ETCD_VERSION
@@ -60,6 +63,7 @@ KWOK_DIR=$TOOLS/kwok-$KWOK_VERSION
 MS_DIR=$TOOLS/metrics-server-$MS_VERSION
 HELM_DIR=$TOOLS/helm-$HELM_VERSION
 CT_DIR=$TOOLS/ct-$CT_VERSION
+NGINX_EXPORTER_DIR=$TOOLS/nginx-prometheus-exporter-$NGINX_EXPORTER_VERSION
 
 if [[ ${1:-} == --print ]]; then
   cat <<EOF
@@ -76,6 +80,7 @@ METRICS_SERVER=$MS_DIR/metrics-server
 HELM=$HELM_DIR/helm
 CT=$CT_DIR/ct
 CT_ETC=$CT_DIR/etc
+NGINX_EXPORTER=$NGINX_EXPORTER_DIR/nginx-prometheus-exporter
 METRICS_SERVER_MANIFESTS=$MS_DIR/manifests/base
 KWOK_METRICS_USAGE=$KWOK_DIR/manifests/metrics/usage
 EOF
@@ -171,6 +176,10 @@ gobuild helm "$HELM_DIR" "$MOD_K8S" helm.sh/helm/v3/cmd/helm "$HELM_LDFLAGS"
 gobuild ct "$CT_DIR" "$MOD_CT" github.com/helm/chart-testing/v3/ct \
   "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"
 extract ct-etc "$CT_DIR/etc" "$MOD_CT" "github.com/helm/chart-testing/v3@$CT_VERSION" etc
+
+# As its Makefile builds it.
+gobuild nginx-prometheus-exporter "$NGINX_EXPORTER_DIR" "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter \
+  "-X github.com/prometheus/common/version.Version=${NGINX_EXPORTER_VERSION#v}"
 
 extract metrics-server-manifests "$MS_DIR/manifests/base" "$MOD_MS" \
   "sigs.k8s.io/metrics-server@$MS_VERSION" manifests/base

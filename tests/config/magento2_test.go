@@ -54,6 +54,9 @@ func TestMagento2WebPod(t *testing.T) {
 			t.Run("proxy headers", func(t *testing.T) { checkProxyHeaders(t, w) })
 			t.Run("health server", func(t *testing.T) { checkHealthServer(t, w) })
 			t.Run("limits", func(t *testing.T) { checkLimits(t, w) })
+			if w.value(t, "metrics.enabled") == true {
+				t.Run("metrics", func(t *testing.T) { checkMetrics(t, w) })
+			}
 		})
 	}
 }
@@ -337,6 +340,40 @@ func checkHealthServer(t *testing.T, w *webPod) {
 			assert.Contains(t, r.body, tc.body)
 		})
 	}
+}
+
+// checkMetrics: the exporter container turns nginx's stub_status into Prometheus metrics, and
+// nginx serves php-fpm's pool status as OpenMetrics, on the ports the metrics Service names.
+func checkMetrics(t *testing.T, w *webPod) {
+	// Traffic first, so the counters have something to count.
+	w.get(t, w.port(t, "nginx", "http"), "/", nil)
+	for _, tc := range []struct {
+		container, port string
+		want            []string
+	}{
+		{"nginx-exporter", "metrics-nginx", []string{"nginx_up 1", "nginx_http_requests_total", "nginx_connections_active"}},
+		{"nginx", "metrics-php", []string{"phpfpm_active_processes", "phpfpm_idle_processes", "phpfpm_listen_queue", "phpfpm_max_children_reached"}},
+	} {
+		t.Run(tc.port, func(t *testing.T) {
+			var r response
+			require.Eventually(t, func() bool {
+				var err error
+				r, err = w.tryGet(w.port(t, tc.container, tc.port), "/metrics")
+				return err == nil && r.status == 200
+			}, 10*time.Second, 100*time.Millisecond, "GET /metrics on %s:\n%s", tc.port, w.Logs(tc.container))
+			for _, want := range tc.want {
+				assert.Contains(t, r.body, want)
+			}
+		})
+	}
+	// stub_status and the full php-fpm status stay inside the pod: the health server only answers
+	// loopback, which the kubelet's probes and Prometheus never use.
+	svc := render.Get[*corev1.Service](t, w.manifests, m2Name("metrics"))
+	var ports []string
+	for _, p := range svc.Spec.Ports {
+		ports = append(ports, p.TargetPort.String())
+	}
+	assert.ElementsMatch(t, []string{"metrics-nginx", "metrics-php"}, ports)
 }
 
 // checkLimits: uploads above web.nginx.clientMaxBodySize are refused by nginx.

@@ -17,7 +17,7 @@ func TestMain(m *testing.M) {
 	}
 	for _, p := range append([]string{"/usr/sbin/nginx", "/usr/bin/tini"}, values(programs)...) {
 		if _, err := os.Stat(p); err != nil {
-			fmt.Fprintf(os.Stderr, "config tests: %s is missing: run scripts/packages.sh (or scripts/setup.sh)\n", p)
+			fmt.Fprintf(os.Stderr, "config tests: %s is missing: run scripts/setup.sh (packages.sh, build-tools.sh)\n", p)
 			os.Exit(1)
 		}
 	}

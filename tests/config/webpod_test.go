@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,7 +32,12 @@ const (
 )
 
 // programs are the host programs that stand in for the commands the images provide.
-var programs = map[string]string{"php-fpm": "/usr/sbin/php-fpm8.2", "php": "/usr/bin/php8.2"}
+var programs = map[string]string{
+	"php-fpm": "/usr/sbin/php-fpm8.2",
+	"php":     "/usr/bin/php8.2",
+	// Built from its Go module by scripts/build-tools.sh, as the exporter image holds it.
+	"nginx-prometheus-exporter": filepath.Join(repo.ToolsBinDir(), "nginx-prometheus-exporter"),
+}
 
 // webPod is a running web pod with what it was rendered from.
 type webPod struct {

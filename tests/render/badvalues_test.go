@@ -84,6 +84,8 @@ func TestMagento2BadValues(t *testing.T) {
 			want: []string{"consumers.deployments[1].consumer", "replicas"}},
 		{name: "consumer deployment without a consumer", setJSON: map[string]string{"consumers.deployments": `[{"name":"a"}]`},
 			want: []string{"consumers/deployments/0", "consumer"}},
+		{name: "metrics port taken by nginx", set: map[string]string{"metrics.enabled": "true", "metrics.phpFpm.port": "8081"},
+			want: []string{"metrics.phpFpm.port", "web.nginx.healthPort"}},
 		{name: "consumers run with zero messages", set: map[string]string{"consumers.maxMessages": "0"},
 			want: []string{"consumers/maxMessages"}},
 	}

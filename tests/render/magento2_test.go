@@ -14,7 +14,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
@@ -100,9 +102,17 @@ func TestMagento2WebPodTwoContainersWithTini(t *testing.T) {
 			m := m2Scenario(t, scenario, nil)
 			d := render.Get[*appsv1.Deployment](t, m, m2Name("web"))
 			spec := d.Spec.Template.Spec
-			require.Len(t, spec.Containers, 2)
-			assert.Equal(t, []string{"nginx", "php-fpm"}, []string{spec.Containers[0].Name, spec.Containers[1].Name})
+			// nginx and php-fpm; with metrics on, the exporter (one Go program, no children).
+			var names []string
 			for _, c := range spec.Containers {
+				names = append(names, c.Name)
+			}
+			want := []string{"nginx", "php-fpm"}
+			if scenario == "everything" {
+				want = append(want, "nginx-exporter")
+			}
+			require.Equal(t, want, names)
+			for _, c := range spec.Containers[:2] {
 				require.NotEmpty(t, c.Command, c.Name)
 				assert.Equal(t, "/usr/bin/tini", c.Command[0], "%s runs under tini as PID 1", c.Name)
 				assert.NotContains(t, strings.Join(c.Command, " "), "supervisord", c.Name)
@@ -783,6 +793,87 @@ func TestMagento2Consumers(t *testing.T) {
 				tc.deployments = map[string]int32{}
 			}
 			assert.Equal(t, tc.deployments, got)
+		})
+	}
+}
+
+// TestMagento2Metrics: off by default; on, the exporter container, nginx's metrics port, a
+// metrics Service selecting the web pods with both ports, and a ServiceMonitor scraping them with
+// the labels Prometheus selects by. What the endpoints serve is checked by the config tier.
+func TestMagento2Metrics(t *testing.T) {
+	t.Parallel()
+	off := m2Scenario(t, "minimal", nil)
+	_, ok := off.Lookup("Service", m2Name("metrics"))
+	assert.False(t, ok, "no metrics Service by default")
+	assert.Len(t, render.Get[*appsv1.Deployment](t, off, m2Name("web")).Spec.Template.Spec.Containers, 2)
+
+	m := m2Scenario(t, "everything", nil)
+	d := render.Get[*appsv1.Deployment](t, m, m2Name("web"))
+	svc := render.Get[*corev1.Service](t, m, m2Name("metrics"))
+	assert.Equal(t, d.Spec.Selector.MatchLabels, svc.Spec.Selector)
+	containerPorts := map[string]bool{}
+	for _, c := range d.Spec.Template.Spec.Containers {
+		for _, p := range c.Ports {
+			containerPorts[p.Name] = true
+		}
+	}
+	servicePorts := map[string]bool{}
+	for _, p := range svc.Spec.Ports {
+		servicePorts[p.Name] = true
+		assert.True(t, containerPorts[p.TargetPort.String()], "Service port %s targets a container port", p.Name)
+	}
+	sm := render.GetUnstructured(t, m, "ServiceMonitor", m2Name("metrics"))
+	assert.Equal(t, "prometheus", sm.GetLabels()["release"])
+	selector, _, _ := unstructured.NestedStringMap(sm.Object, "spec", "selector", "matchLabels")
+	for k, v := range selector {
+		assert.Equal(t, v, svc.Labels[k], "the ServiceMonitor selects the metrics Service (%s)", k)
+	}
+	endpoints, _, _ := unstructured.NestedSlice(sm.Object, "spec", "endpoints")
+	require.Len(t, endpoints, 2)
+	for _, e := range endpoints {
+		port := e.(map[string]any)["port"].(string)
+		assert.True(t, servicePorts[port], "endpoint port %s is a port of the metrics Service", port)
+	}
+}
+
+// TestMagento2NetworkPolicy: every pod template of the store is selected by the deny policy, only
+// the web pods by the allowing one, whose named ports exist on the web pods; the peers are the
+// configured ones.
+func TestMagento2NetworkPolicy(t *testing.T) {
+	t.Parallel()
+	_, ok := m2Scenario(t, "minimal", nil).Lookup("NetworkPolicy", m2Name("deny-ingress"))
+	assert.False(t, ok, "off by default")
+	for _, scenario := range []string{"production", "everything"} {
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			m := m2Scenario(t, scenario, nil)
+			deny := render.Get[*networkingv1.NetworkPolicy](t, m, m2Name("deny-ingress"))
+			assert.Empty(t, deny.Spec.Ingress, "no ingress rule: nothing allowed")
+			allow := render.Get[*networkingv1.NetworkPolicy](t, m, m2Name("web"))
+			denySel, err := metav1.LabelSelectorAsSelector(&deny.Spec.PodSelector)
+			require.NoError(t, err)
+			allowSel, err := metav1.LabelSelectorAsSelector(&allow.Spec.PodSelector)
+			require.NoError(t, err)
+			for _, pt := range m.PodTemplates() {
+				pod := labels.Set(pt.Meta.Labels)
+				assert.True(t, denySel.Matches(pod), "%s is covered by the deny policy", pt)
+				isWeb := pt.Meta.Labels["app.kubernetes.io/component"] == "web"
+				assert.Equal(t, isWeb, allowSel.Matches(pod), "%s is let in only if it is a web pod", pt)
+				if isWeb {
+					ports := map[string]bool{}
+					for _, c := range pt.Spec.Containers {
+						for _, p := range c.Ports {
+							ports[p.Name] = true
+						}
+					}
+					for _, rule := range allow.Spec.Ingress {
+						for _, p := range rule.Ports {
+							assert.True(t, ports[p.Port.String()], "port %s is a web pod port", p.Port.String())
+						}
+					}
+				}
+			}
+			assert.NotEmpty(t, allow.Spec.Ingress)
 		})
 	}
 }

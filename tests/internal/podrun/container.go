@@ -92,7 +92,15 @@ func (p *Pod) makeRoot(root string, c corev1.Container) error {
 		}
 	}
 	for name, target := range p.opts.Programs {
-		if err := os.Symlink(target, filepath.Join(root, programDir, name)); err != nil {
+		dst := filepath.Join(root, programDir, name)
+		if hostProgram(target) != "" {
+			// Outside /usr: bind-mounted onto this file by the script.
+			if err := os.WriteFile(dst, nil, 0o755); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.Symlink(target, dst); err != nil {
 			return err
 		}
 	}
@@ -149,6 +157,13 @@ func (p *Pod) script(root string, c corev1.Container) (string, error) {
 		if _, err := os.Stat(d); err == nil {
 			w("mount --bind %s %s", shq(d), shq(root+d))
 			w("mount -o remount,bind,ro %s", shq(root+d))
+		}
+	}
+	for name, target := range p.opts.Programs {
+		if real := hostProgram(target); real != "" {
+			dst := shq(filepath.Join(root, programDir, name))
+			w("mount --bind %s %s", shq(real), dst)
+			w("mount -o remount,bind,ro %s", dst)
 		}
 	}
 	mounts := append([]corev1.VolumeMount(nil), c.VolumeMounts...)
@@ -218,6 +233,16 @@ func (p *Pod) privileges(c corev1.Container) []string {
 		priv = append(priv, "--inh-caps=-all", "--bounding-set=-all")
 	}
 	return priv
+}
+
+// hostProgram returns the real path of a program that is not under the host's /usr (which every
+// container root has), or "" when a symbolic link into /usr reaches it.
+func hostProgram(path string) string {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil || strings.HasPrefix(real, "/usr/") {
+		return ""
+	}
+	return real
 }
 
 // dropsAll reports whether c drops every capability.
