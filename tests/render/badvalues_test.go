@@ -86,6 +86,10 @@ func TestMagento2BadValues(t *testing.T) {
 			want: []string{"consumers/deployments/0", "consumer"}},
 		{name: "metrics port taken by nginx", set: map[string]string{"metrics.enabled": "true", "metrics.phpFpm.port": "8081"},
 			want: []string{"metrics.phpFpm.port", "web.nginx.healthPort"}},
+		{name: "HTTPRoute without a Gateway", set: map[string]string{"httpRoute.enabled": "true", "httpRoute.hostnames[0]": "shop.example.com"},
+			want: []string{"httpRoute.parentRefs is required"}},
+		{name: "HTTPRoute without host names", setJSON: map[string]string{"httpRoute": `{"enabled":true,"parentRefs":[{"name":"gw"}]}`},
+			want: []string{"httpRoute.hostnames is required"}},
 		{name: "consumers run with zero messages", set: map[string]string{"consumers.maxMessages": "0"},
 			want: []string{"consumers/maxMessages"}},
 	}
