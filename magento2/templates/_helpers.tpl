@@ -202,9 +202,18 @@ Usage: {{ include "magento2.env.config" $ | fromYaml }}
 {{- $_ := set $dc (printf "cache/frontend/%s/backend_options/port" $cache) (toString $m.redis.port) -}}
 {{- $_ := set $dc (printf "cache/frontend/%s/backend_options/database" $cache) (toString $db) -}}
 {{- end -}}
+{{- $sessionHost := $host -}}
+{{- $sessionPort := $m.redis.port -}}
+{{- if $m.redis.sessionHost -}}
+{{- $sessionHost = $m.redis.sessionHost -}}
+{{- $sessionPort = $m.redis.sessionPort -}}
+{{- else if and (not $m.redis.host) .Values.externalServices.redisSessions.enabled -}}
+{{- $sessionHost = include "magento2.name" (dict "context" . "component" "redis-sessions") -}}
+{{- $sessionPort = $m.redis.sessionPort -}}
+{{- end -}}
 {{- $_ := set $dc "session/save" "redis" -}}
-{{- $_ := set $dc "session/redis/host" $host -}}
-{{- $_ := set $dc "session/redis/port" (toString $m.redis.port) -}}
+{{- $_ := set $dc "session/redis/host" $sessionHost -}}
+{{- $_ := set $dc "session/redis/port" (toString $sessionPort) -}}
 {{- $_ := set $dc "session/redis/database" (toString $m.redis.sessionDatabase) -}}
 {{- end -}}
 {{- if $m.amqp.enabled -}}

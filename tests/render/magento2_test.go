@@ -654,15 +654,16 @@ func TestMagento2ExternalServices(t *testing.T) {
 		absent   []string
 	}{
 		{scenario: "minimal", want: map[string]string{
-			m2Name("redis"):  "redis.shared-services.svc.cluster.local",
-			m2Name("search"): "opensearch.shared-services.svc.cluster.local",
+			m2Name("redis"):          "redis.shared-services.svc.cluster.local",
+			m2Name("redis-sessions"): "redis-sessions.shared-services.svc.cluster.local",
+			m2Name("search"):         "opensearch.shared-services.svc.cluster.local",
 		}, absent: []string{m2Name("amqp")}},
 		{scenario: "production", want: map[string]string{
 			m2Name("amqp"): "rabbitmq.shared-services.svc.cluster.local",
 		}},
 		{scenario: "gke", want: map[string]string{
 			m2Name("search"): "opensearch.shared-services.svc.cluster.local",
-		}, absent: []string{m2Name("redis")}},
+		}, absent: []string{m2Name("redis"), m2Name("redis-sessions")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario, func(t *testing.T) {
@@ -680,6 +681,13 @@ func TestMagento2ExternalServices(t *testing.T) {
 	}
 	gke := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "gke", nil), m2Name("env")).Data
 	assert.Equal(t, "10.20.1.4", gke["MAGENTO_DC_SESSION__REDIS__HOST"], "a managed Redis by address")
+	// The shared-services layout: sessions on their own Redis, which never evicts.
+	minimal := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "minimal", nil), m2Name("env")).Data
+	assert.Equal(t, m2Name("redis"), minimal["MAGENTO_DC_CACHE__FRONTEND__DEFAULT__BACKEND_OPTIONS__SERVER"])
+	assert.Equal(t, m2Name("redis-sessions"), minimal["MAGENTO_DC_SESSION__REDIS__HOST"])
+	own := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "minimal", map[string]string{"magento.redis.sessionHost": "sessions.example.internal", "magento.redis.sessionPort": "6380"}), m2Name("env")).Data
+	assert.Equal(t, "sessions.example.internal", own["MAGENTO_DC_SESSION__REDIS__HOST"])
+	assert.Equal(t, "6380", own["MAGENTO_DC_SESSION__REDIS__PORT"])
 }
 
 func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
