@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job of the README: builds what is missing (scripts/setup.sh), starts the local cluster
-# (a real control plane with simulated nodes, scripts/cluster.sh), installs the CRDs and a demo
-# Magento 2 store (magento2 with scripts/demo-values.yaml) into namespace shop-demo, which enforces
-# Pod Security "restricted", waits until it runs, and prints what runs and how to reach it.
+# (a real control plane with simulated nodes, scripts/cluster.sh), installs the CRDs, the shared
+# services (shared-services with scripts/demo-shared-values.yaml: the Redis pair and OpenSearch)
+# into namespace shared-services and a demo Magento 2 store (magento2 with
+# scripts/demo-values.yaml) into namespace shop-demo, both enforcing Pod Security "restricted",
+# waits until they run, and prints what runs and how to reach it.
 #
 # Usage: scripts/main.sh         set up and install (idempotent: upgrades an existing demo)
 #        scripts/main.sh down    tear the cluster down (demo included)
@@ -27,13 +29,38 @@ echo "main: CRDs (cert-manager, Gateway API, Prometheus Operator, GKE)"
 kubectl apply --server-side --force-conflicts -R -f "$(bash scripts/crds.sh | tail -1)" >/dev/null
 kubectl wait --for=condition=Established crd --all --timeout=120s >/dev/null
 
-echo "main: namespace $NS (Pod Security restricted enforced)"
-kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
-kubectl label namespace "$NS" --overwrite pod-security.kubernetes.io/enforce=restricted \
-  pod-security.kubernetes.io/enforce-version=latest >/dev/null
+# restricted_namespace NAME [LABEL=VALUE...]: a namespace enforcing Pod Security "restricted".
+restricted_namespace() {
+  local ns=$1; shift
+  echo "main: namespace $ns (Pod Security restricted enforced)"
+  kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+  kubectl label namespace "$ns" --overwrite pod-security.kubernetes.io/enforce=restricted \
+    pod-security.kubernetes.io/enforce-version=latest "$@" >/dev/null
+}
 
-# The simulated cluster has no storage provisioner: a static RWX class and a volume for the
-# media claim, as a Filestore/NFS class would provide.
+# static_volume NAME NAMESPACE CLAIM CLASS MODE SIZE: a volume pre-bound to a claim. The simulated
+# cluster has no storage provisioner; a Filestore/NFS or disk class would provide these.
+static_volume() {
+  kubectl apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: $1
+spec:
+  capacity:
+    storage: $6
+  accessModes: [$5]
+  storageClassName: $4
+  persistentVolumeReclaimPolicy: Retain
+  claimRef:
+    namespace: $2
+    name: $3
+  hostPath:
+    path: /var/lib/magento-k8s-demo/$1
+    type: DirectoryOrCreate
+YAML
+}
+
 kubectl apply -f - >/dev/null <<YAML
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
@@ -42,23 +69,27 @@ metadata:
 provisioner: kubernetes.io/no-provisioner
 volumeBindingMode: Immediate
 ---
-apiVersion: v1
-kind: PersistentVolume
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
 metadata:
-  name: $NS-$RELEASE-magento2-media
-spec:
-  capacity:
-    storage: 5Gi
-  accessModes: [ReadWriteMany]
-  storageClassName: demo-rwx
-  persistentVolumeReclaimPolicy: Retain
-  claimRef:
-    namespace: $NS
-    name: $RELEASE-magento2-media
-  hostPath:
-    path: /var/lib/magento-k8s-demo/media
-    type: DirectoryOrCreate
+  name: demo-rwo
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: Immediate
 YAML
+
+SHARED_NS=shared-services
+restricted_namespace "$SHARED_NS"
+static_volume shared-redis-sessions "$SHARED_NS" data-shared-services-redis-sessions-0 demo-rwo ReadWriteOnce 1Gi
+static_volume shared-opensearch-0 "$SHARED_NS" data-shared-services-opensearch-0 demo-rwo ReadWriteOnce 5Gi
+echo "main: installing the shared services (helm upgrade --install --wait)"
+helm dependency build shared-services >/dev/null
+helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
+  -f scripts/demo-shared-values.yaml --wait --timeout 5m >/dev/null
+
+# The store's namespace is a client of the shared services (their NetworkPolicies let it in).
+restricted_namespace "$NS" magento-k8s.io/shared-services-client=true
+
+static_volume "$NS-$RELEASE-magento2-media" "$NS" "$RELEASE-magento2-media" demo-rwx ReadWriteMany 5Gi
 
 echo "main: installing the demo store (helm upgrade --install --wait)"
 helm dependency build magento2 >/dev/null
@@ -67,8 +98,14 @@ helm upgrade --install "$RELEASE" magento2 -n "$NS" -f scripts/demo-values.yaml 
 kubectl -n "$NS" rollout status deployment/$RELEASE-magento2-web --timeout=2m >/dev/null
 
 echo
+echo "== The shared services run (namespace $SHARED_NS, release shared-services)"
+kubectl -n "$SHARED_NS" get statefulset,pods,service,pvc,networkpolicy -o wide
+echo
 echo "== The demo store runs (namespace $NS, release $RELEASE)"
 kubectl -n "$NS" get deployment,pods,service,endpointslices,hpa,pdb,cronjob,job,pvc,ingress -o wide
+echo
+echo "The store reaches them by name: $RELEASE-magento2-redis -> redis.$SHARED_NS.svc.cluster.local,"
+echo "$RELEASE-magento2-redis-sessions -> redis-sessions.$SHARED_NS..., $RELEASE-magento2-search -> opensearch.$SHARED_NS..."
 echo
 echo "The nodes are simulated (kwok): pods are scheduled, get IPs, go Ready and Jobs complete, but"
 echo "no container runs, so there is no page to open. On a real cluster the same release serves"
@@ -76,6 +113,6 @@ echo "https://shop.demo.localhost/ through the Ingress, or locally with:"
 echo "  kubectl -n $NS port-forward svc/$RELEASE-magento2-web 8080:80"
 echo
 echo "Use the cluster:   export KUBECONFIG=$KUBECONFIG PATH=$CACHE/bin:\$PATH"
-echo "Release notes:     helm -n $NS get notes $RELEASE"
+echo "Release notes:     helm -n $NS get notes $RELEASE; helm -n $SHARED_NS get notes shared-services"
 echo "Tear down:         bash scripts/main.sh down"
 echo "main: done in $((SECONDS - start))s"

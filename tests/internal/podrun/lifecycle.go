@@ -132,3 +132,16 @@ func (p *Pod) kill(name string) {
 		_ = syscall.Kill(-proc.cmd.Process.Pid, syscall.SIGKILL)
 	}
 }
+
+// StatefulSetPod returns the pod spec of a StatefulSet's pod: the template with a
+// persistentVolumeClaim volume per volumeClaimTemplate, as the StatefulSet controller adds them
+// (claim "<template>-<set>-<ordinal>").
+func StatefulSetPod(name string, spec corev1.PodSpec, templates []corev1.PersistentVolumeClaim, ordinal int) corev1.PodSpec {
+	spec = *spec.DeepCopy()
+	for _, t := range templates {
+		spec.Volumes = append(spec.Volumes, corev1.Volume{Name: t.Name, VolumeSource: corev1.VolumeSource{
+			PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: fmt.Sprintf("%s-%s-%d", t.Name, name, ordinal)},
+		}})
+	}
+	return spec
+}

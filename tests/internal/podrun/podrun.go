@@ -374,6 +374,11 @@ func chownTree(dir string, uid, gid int) error {
 		if d.IsDir() {
 			return os.Chmod(path, 0o775)
 		}
-		return nil
+		// Like the kubelet's fsGroup: the group may read and write every file.
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return os.Chmod(path, info.Mode().Perm()|0o060)
 	})
 }

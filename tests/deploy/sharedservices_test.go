@@ -1,0 +1,111 @@
+package deploy_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/helm"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+const ssChart = "shared-services"
+
+// TestSharedServicesScenarios installs every shared-services scenario into its own restricted
+// namespace and checks the live objects: every StatefulSet ready, the volumes of the persistent
+// ones bound, each Service's EndpointSlices pointing at its ready pods, the PodDisruptionBudget
+// observing the OpenSearch nodes; after helm uninstall the volumes are still there.
+func TestSharedServicesScenarios(t *testing.T) {
+	t.Parallel()
+	for _, s := range repo.Scenarios(t, ssChart) {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			ns := testCluster.Namespace(t, "ss-"+s.Name)
+			m := install(t, ssChart, ns, s.ValuesFiles(), nil)
+			cs := clientset(t)
+			t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
+			var claims []string
+			for _, want := range render.Find[*appsv1.StatefulSet](m) {
+				t.Run(want.Name+" ready", func(t *testing.T) {
+					eventually(t, want.Name+" ready", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+						sts, err := cs.AppsV1().StatefulSets(ns).Get(ctx, want.Name, metav1.GetOptions{})
+						if err != nil {
+							return false, err.Error()
+						}
+						return sts.Status.ReadyReplicas == *want.Spec.Replicas, fmt.Sprintf("%d of %d ready", sts.Status.ReadyReplicas, *want.Spec.Replicas)
+					})
+				})
+				for _, tmpl := range want.Spec.VolumeClaimTemplates {
+					for i := range *want.Spec.Replicas {
+						claims = append(claims, fmt.Sprintf("%s-%s-%d", tmpl.Name, want.Name, i))
+					}
+				}
+			}
+			t.Run("volumes bound", func(t *testing.T) {
+				require.NotEmpty(t, claims)
+				for _, name := range claims {
+					eventually(t, "claim "+name+" bound", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+						pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, name, metav1.GetOptions{})
+						if err != nil {
+							return false, err.Error()
+						}
+						return pvc.Status.Phase == corev1.ClaimBound, string(pvc.Status.Phase)
+					})
+				}
+			})
+			t.Run("services reach their pods", func(t *testing.T) {
+				for _, svc := range render.Find[*corev1.Service](m) {
+					if svc.Spec.ClusterIP == corev1.ClusterIPNone {
+						continue
+					}
+					eventually(t, "endpoints of "+svc.Name, time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+						pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: metav1.FormatLabelSelector(&metav1.LabelSelector{MatchLabels: svc.Spec.Selector})})
+						if err != nil || len(pods.Items) == 0 {
+							return false, fmt.Sprintf("pods: %v", err)
+						}
+						slices, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + svc.Name})
+						if err != nil {
+							return false, err.Error()
+						}
+						ready := 0
+						for _, sl := range slices.Items {
+							for _, ep := range sl.Endpoints {
+								if ep.Conditions.Ready != nil && *ep.Conditions.Ready {
+									ready++
+								}
+							}
+						}
+						return ready == len(pods.Items), fmt.Sprintf("%d ready endpoints for %d pods", ready, len(pods.Items))
+					})
+				}
+			})
+			if _, ok := m.Lookup("PodDisruptionBudget", render.DefaultReleaseName+"-shared-services-opensearch"); ok {
+				t.Run("disruption budget", func(t *testing.T) {
+					eventually(t, "PDB observes the nodes", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+						pdb, err := cs.PolicyV1().PodDisruptionBudgets(ns).Get(ctx, release+"-shared-services-opensearch", metav1.GetOptions{})
+						if err != nil {
+							return false, err.Error()
+						}
+						return pdb.Status.ExpectedPods > 0 && pdb.Status.CurrentHealthy == pdb.Status.ExpectedPods && pdb.Status.DisruptionsAllowed == 1, fmt.Sprintf("%+v", pdb.Status)
+					})
+				})
+			}
+			t.Run("uninstall keeps the data", func(t *testing.T) {
+				require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, s.ValuesFiles(), nil), release, true))
+				for _, name := range claims {
+					_, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
+					assert.NoError(t, err, "claim %s survives helm uninstall", name)
+				}
+			})
+		})
+	}
+}
