@@ -453,7 +453,7 @@ func TestMagento2WebPodRefusesBrokenConfiguration(t *testing.T) {
 // by themselves before the grace period ends.
 func TestMagento2WebPodGracefulShutdown(t *testing.T) {
 	t.Parallel()
-	const drain = 2
+	const drain = 4
 	opts := render.Options{
 		ValuesFiles: []string{m2Chart + "/ci/minimal-values.yaml"},
 		SetValues:   map[string]string{"web.drainSeconds": strconv.Itoa(drain), "web.terminationGracePeriodSeconds": "40"},
@@ -477,15 +477,19 @@ func TestMagento2WebPodGracefulShutdown(t *testing.T) {
 	}, 10*time.Second, 50*time.Millisecond, "the slow request reached php-fpm")
 
 	terminated := make(chan []podrun.Termination, 1)
+	begin := time.Now()
 	go func() { terminated <- w.Terminate() }()
-	// While the endpoint leaves the Services and load balancers, requests are still answered.
-	time.Sleep(500 * time.Millisecond)
-	for range drain {
+	// While the endpoint leaves the Services and load balancers, requests are still answered:
+	// asked during the first half of the drain, so a slow machine cannot push one past it.
+	asked := 0
+	for time.Since(begin) < drain*time.Second/2 {
 		r, err := w.tryGet(http, "/health_check.php")
 		require.NoError(t, err, "a request during the drain")
 		assert.Equal(t, 200, r.status, "a request during the drain")
-		time.Sleep(500 * time.Millisecond)
+		asked++
+		time.Sleep(200 * time.Millisecond)
 	}
+	assert.Positive(t, asked, "requests during the drain")
 	res := <-slowDone
 	require.NoError(t, res.err, "the in-flight request")
 	assert.Equal(t, 200, res.r.status, "the in-flight request: %s", trim(res.r.body))
