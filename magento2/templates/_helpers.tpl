@@ -445,3 +445,13 @@ Usage: {{- include "magento2.container.magento" (dict "context" $ "name" "cron" 
     {{- toYaml . | nindent 4 }}
     {{- end }}
 {{- end -}}
+
+{{/*
+magento2.maintenanceGuard: a shell prelude for the cron and consumer pods (argument: what runs):
+while Magento's maintenance flag is set (an upgrade runs; the flag reaches these pods when var/ is
+shared) it exits without running anything; otherwise it executes its arguments.
+Usage: (list "/bin/sh" "-c" (include "magento2.maintenanceGuard" "cron") "cron" "php" "bin/magento" …)
+*/}}
+{{- define "magento2.maintenanceGuard" -}}
+if [ -e var/.maintenance.flag ]; then echo "{{ . }}: maintenance mode (an upgrade runs): nothing run"; exit 0; fi; exec "$@"
+{{- end -}}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
@@ -321,4 +323,58 @@ func table(t *testing.T, vals chartutil.Values, path string) chartutil.Values {
 	tbl, err := vals.Table(path)
 	require.NoError(t, err, path)
 	return tbl
+}
+
+// TestMagento2NothingRunsDuringMaintenance: with Magento's maintenance flag on the shared var/
+// volume (an upgrade runs; production scenario), the cron and consumers pods exit without calling
+// bin/magento, and a dedicated consumer waits; once the flag is gone the consumer starts.
+func TestMagento2NothingRunsDuringMaintenance(t *testing.T) {
+	t.Parallel()
+	opts := render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}}
+	m := render.Render(t, m2Chart, opts)
+	withFlag := func(t *testing.T) fs.FS {
+		t.Helper()
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, ".maintenance.flag"), nil, 0o644))
+		return os.DirFS(dir)
+	}
+	for _, cj := range render.Find[*batchv1.CronJob](m) {
+		if cj.Spec.Suspend != nil && *cj.Spec.Suspend {
+			continue // the manual upgrade
+		}
+		t.Run(cj.Name, func(t *testing.T) {
+			t.Parallel()
+			spec := cj.Spec.JobTemplate.Spec.Template.Spec
+			require.True(t, hasVolumeClaim(spec, "var"), "the production scenario shares var/")
+			pod := runPodWithVolumes(t, m, spec, opts, map[string]fs.FS{"var": withFlag(t)})
+			name := spec.Containers[0].Name
+			done, err := pod.Wait(name, 30*time.Second)
+			require.True(t, done, pod.Logs(name))
+			require.NoError(t, err, pod.Logs(name))
+			assert.Empty(t, magentoCalls(t, pod), "nothing ran during maintenance")
+			assert.Contains(t, pod.Logs(name), "maintenance mode")
+		})
+	}
+	t.Run("dedicated consumer", func(t *testing.T) {
+		t.Parallel()
+		set := map[string]string{"consumers.deployments[0].name": "orders", "consumers.deployments[0].consumer": "placeOrder"}
+		o := render.Options{ValuesFiles: opts.ValuesFiles, SetValues: set}
+		mm := render.Render(t, m2Chart, o)
+		spec := render.Get[*appsv1.Deployment](t, mm, m2Name("consumer-orders")).Spec.Template.Spec
+		pod := runPodWithVolumes(t, mm, spec, o, map[string]fs.FS{"var": withFlag(t)})
+		time.Sleep(3 * time.Second)
+		assert.Empty(t, magentoCalls(t, pod), "the consumer waits while maintenance is on")
+		require.NoError(t, os.Remove(filepath.Join(pod.Volume("var"), ".maintenance.flag")))
+		require.Eventually(t, func() bool { return len(magentoCalls(t, pod)) > 0 }, 20*time.Second, 100*time.Millisecond,
+			"the consumer starts once maintenance is off:\n%s", pod.Logs("consumer"))
+	})
+}
+
+func hasVolumeClaim(spec corev1.PodSpec, name string) bool {
+	for _, v := range spec.Volumes {
+		if v.Name == name && v.PersistentVolumeClaim != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -84,6 +84,18 @@ func runWebPod(tb testing.TB, m *render.Manifests, opts render.Options) *podrun.
 // container that runs from the store's root.
 func runPod(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, app fs.FS) *podrun.Pod {
 	tb.Helper()
+	return runPodWith(tb, m, spec, opts, app, nil)
+}
+
+// runPodWithVolumes is runPod with the stub store and extra volume contents (by volume name; the
+// stub media is on "media" unless given).
+func runPodWithVolumes(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, volumes map[string]fs.FS) *podrun.Pod {
+	tb.Helper()
+	return runPodWith(tb, m, spec, opts, nil, volumes)
+}
+
+func runPodWith(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, app fs.FS, volumes map[string]fs.FS) *podrun.Pod {
+	tb.Helper()
 	vals := render.Values(tb, m2Chart, opts)
 	configMaps := map[string]map[string]string{}
 	for _, cm := range render.Find[*corev1.ConfigMap](m) {
@@ -113,11 +125,15 @@ func runPod(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render
 	if app == nil {
 		app = os.DirFS(root + "/tests/config/testdata/app")
 	}
+	volumeFiles := map[string]fs.FS{"media": os.DirFS(root + "/tests/config/testdata/media")}
+	for name, files := range volumes {
+		volumeFiles[name] = files
+	}
 	return podrun.Start(tb, spec, podrun.Options{
 		AppImage:     appImage,
 		DocumentRoot: docRoot.(string),
 		AppFiles:     app,
-		VolumeFiles:  map[string]fs.FS{"media": os.DirFS(root + "/tests/config/testdata/media")},
+		VolumeFiles:  volumeFiles,
 		Programs:     programs,
 		ConfigMaps:   configMaps,
 		Secrets:      secrets,

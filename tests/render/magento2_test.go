@@ -445,7 +445,12 @@ func TestMagento2CronJobs(t *testing.T) {
 				assert.Equal(t, corev1.RestartPolicyNever, pod.RestartPolicy, name)
 				require.Len(t, pod.Containers, 1, "%s: no sidecar keeps a cron pod alive", name)
 				c := pod.Containers[0]
-				assert.Equal(t, append([]string{"/usr/bin/tini", "-g", "--", "php", "bin/magento", "cron:run"}, args...), c.Command, name)
+				// tini, the maintenance guard (which execs its arguments), then cron:run in the foreground.
+				require.Greater(t, len(c.Command), 7, name)
+				assert.Equal(t, []string{"/usr/bin/tini", "-g", "--", "/bin/sh", "-c"}, c.Command[:5], name)
+				assert.Contains(t, c.Command[5], "var/.maintenance.flag", name)
+				assert.True(t, strings.HasSuffix(c.Command[5], `exec "$@"`), name)
+				assert.Equal(t, append([]string{"php", "bin/magento", "cron:run"}, args...), c.Command[7:], name)
 				assert.NotContains(t, strings.Join(c.Command, " "), "&", "%s: nothing backgrounds itself", name)
 			}
 			assert.Len(t, cronJobsNamed(m, m2Name("cron-")), len(tc.want))
