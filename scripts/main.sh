@@ -61,21 +61,17 @@ spec:
 YAML
 }
 
-kubectl apply -f - >/dev/null <<YAML
+# Static classes for the volumes above: demo-rwx (shared media), demo-rwo (disks).
+for class in demo-rwx demo-rwo; do
+  kubectl apply -f - >/dev/null <<YAML
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata:
-  name: demo-rwx
-provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: Immediate
----
-apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata:
-  name: demo-rwo
+  name: $class
 provisioner: kubernetes.io/no-provisioner
 volumeBindingMode: Immediate
 YAML
+done
 
 SHARED_NS=shared-services
 restricted_namespace "$SHARED_NS"

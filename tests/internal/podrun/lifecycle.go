@@ -125,10 +125,7 @@ func (p *Pod) Terminate() []Termination {
 
 // kill sends SIGKILL to everything of container name.
 func (p *Pod) kill(name string) {
-	p.mu.Lock()
-	proc, ok := p.procs[name]
-	p.mu.Unlock()
-	if ok {
+	if proc, err := p.process(name); err == nil {
 		_ = syscall.Kill(-proc.cmd.Process.Pid, syscall.SIGKILL)
 	}
 }

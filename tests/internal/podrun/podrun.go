@@ -227,20 +227,20 @@ func (p *Pod) Logs(name string) string {
 	return string(out)
 }
 
+// process returns the running (or ended) container name.
+func (p *Pod) process(name string) (*process, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	proc, ok := p.procs[name]
+	if !ok {
+		return nil, fmt.Errorf("no container %s", name)
+	}
+	return proc, nil
+}
+
 // Exited reports whether container name has exited, and its error.
 func (p *Pod) Exited(name string) (bool, error) {
-	p.mu.Lock()
-	proc, ok := p.procs[name]
-	p.mu.Unlock()
-	if !ok {
-		return false, fmt.Errorf("no container %s", name)
-	}
-	select {
-	case <-proc.done:
-		return true, proc.err
-	default:
-		return false, nil
-	}
+	return p.Wait(name, 0)
 }
 
 // Signal sends sig to container name's PID 1 (tini, which forwards it), as the kubelet does when
@@ -256,11 +256,9 @@ func (p *Pod) Signal(name string, sig syscall.Signal) error {
 // pid1 returns the host PID of container name's first process: the child of the unshare process
 // that created its PID namespace.
 func (p *Pod) pid1(name string) (int, error) {
-	p.mu.Lock()
-	proc, ok := p.procs[name]
-	p.mu.Unlock()
-	if !ok {
-		return 0, fmt.Errorf("no container %s", name)
+	proc, err := p.process(name)
+	if err != nil {
+		return 0, err
 	}
 	parent := proc.cmd.Process.Pid
 	for range 50 {
@@ -276,13 +274,20 @@ func (p *Pod) pid1(name string) (int, error) {
 	return 0, fmt.Errorf("container %s: no process yet", name)
 }
 
-// Wait waits until container name exits or timeout passes.
+// Wait waits until container name exits or timeout passes (0: only looks), and reports whether
+// it exited, with its error.
 func (p *Pod) Wait(name string, timeout time.Duration) (bool, error) {
-	p.mu.Lock()
-	proc, ok := p.procs[name]
-	p.mu.Unlock()
-	if !ok {
-		return false, fmt.Errorf("no container %s", name)
+	proc, err := p.process(name)
+	if err != nil {
+		return false, err
+	}
+	if timeout <= 0 {
+		select {
+		case <-proc.done:
+			return true, proc.err
+		default:
+			return false, nil
+		}
 	}
 	select {
 	case <-proc.done:
