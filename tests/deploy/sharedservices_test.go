@@ -23,7 +23,8 @@ const ssChart = "shared-services"
 // TestSharedServicesScenarios installs every shared-services scenario into its own restricted
 // namespace and checks the live objects: every StatefulSet ready, the volumes of the persistent
 // ones bound, each Service's EndpointSlices pointing at its ready pods, the PodDisruptionBudget
-// observing the OpenSearch nodes; after helm uninstall the volumes are still there.
+// observing the OpenSearch nodes; after helm uninstall the volumes are still there, and a
+// reinstall runs on the very same claims.
 func TestSharedServicesScenarios(t *testing.T) {
 	t.Parallel()
 	for _, s := range repo.Scenarios(t, ssChart) {
@@ -99,11 +100,33 @@ func TestSharedServicesScenarios(t *testing.T) {
 					})
 				})
 			}
-			t.Run("uninstall keeps the data", func(t *testing.T) {
+			t.Run("uninstall keeps the data, reinstall adopts it", func(t *testing.T) {
+				uids := map[string]string{}
+				for _, name := range claims {
+					pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
+					require.NoError(t, err)
+					uids[name] = string(pvc.UID)
+				}
 				require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, s.ValuesFiles(), nil), release, true))
 				for _, name := range claims {
 					_, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
 					assert.NoError(t, err, "claim %s survives helm uninstall", name)
+				}
+				require.NoError(t, helm.InstallE(t, helmOptions(t, ns, s.ValuesFiles(), nil), abs(t, ssChart)[0], release), "reinstall")
+				for _, sts := range render.Find[*appsv1.StatefulSet](m) {
+					eventually(t, sts.Name+" ready again", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+						live, err := cs.AppsV1().StatefulSets(ns).Get(ctx, sts.Name, metav1.GetOptions{})
+						if err != nil {
+							return false, err.Error()
+						}
+						return live.Status.ReadyReplicas == *sts.Spec.Replicas, fmt.Sprintf("%d ready", live.Status.ReadyReplicas)
+					})
+				}
+				for _, name := range claims {
+					pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
+					require.NoError(t, err)
+					assert.Equal(t, uids[name], string(pvc.UID), "the reinstalled StatefulSet uses the same claim %s", name)
+					assert.Equal(t, corev1.ClaimBound, pvc.Status.Phase, name)
 				}
 			})
 		})
