@@ -750,6 +750,9 @@ func TestMagento2Notes(t *testing.T) {
 		{name: "unsafe settings", scenario: "minimal",
 			set:  map[string]string{"persistence.media.enabled": "false", "web.nginx.containerSecurityContext.readOnlyRootFilesystem": "false", "ingress.enabled": "true", "ingress.hosts[0]": "shop.example.com", "ingress.tls.enabled": "false"},
 			want: []string{"persistence.media.enabled is false", "web.nginx.containerSecurityContext.readOnlyRootFilesystem is false", "ingress.tls.enabled is false", "http://shop.example.com/"}},
+		{name: "HTTPRoute only", scenario: "minimal",
+			set:  map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "shared-gateway", "httpRoute.hostnames[0]": "shop.example.org"},
+			want: []string{"HTTPRoute on Gateway shared-gateway", "https://shop.example.org/", "Admin: https://shop.example.org/admin"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -164,3 +164,32 @@ func TestSharedServicesBadValues(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedServicesNotes: NOTES.txt names the in-cluster addresses the stores point at, and
+// warns about a single OpenSearch node and about Redis and OpenSearch open to every namespace.
+func TestSharedServicesNotes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		scenario      string
+		want, notWant []string
+	}{
+		{"minimal", []string{
+			"redis.shared-services.svc.cluster.local:6379  (cache: maxmemory-policy allkeys-lru, not persisted)",
+			"redis-sessions.shared-services.svc.cluster.local:6379  (sessions: maxmemory-policy noeviction, persisted)",
+			"http://opensearch.shared-services.svc.cluster.local:9200",
+			"opensearch.replicas is 1", "networkPolicy.enabled is false",
+		}, nil},
+		{"production", []string{"OpenSearch (3 node(s))"}, []string{"WARNINGS"}},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			notes := render.Notes(t, ssChart, render.Options{Namespace: "shared-services", ValuesFiles: []string{fmt.Sprintf("%s/ci/%s-values.yaml", ssChart, tc.scenario)}})
+			for _, want := range tc.want {
+				assert.Contains(t, notes, want)
+			}
+			for _, notWant := range tc.notWant {
+				assert.NotContains(t, notes, notWant)
+			}
+		})
+	}
+}
