@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # packages.sh: the Debian programs some tests run. The config tier: nginx, php-fpm and the PHP
-# CLI (8.2, Debian 12), redis-server (standing in for Valkey), tini (the containers' PID 1), the
-# namespace tools (iproute2, util-linux) and wrk for the load figures; the static tier: yamllint
-# for chart-testing's lint. Installs only what is missing, with apt-get (as root, or through
-# sudo); services are not started (the tests start their own processes on loopback). A second
-# run takes well under a second.
+# CLI (8.2, Debian 12), varnish, redis-server (standing in for Valkey), tini (the containers'
+# PID 1), the namespace tools (iproute2, util-linux) and wrk for the load figures; the static
+# tier: yamllint for chart-testing's lint. Installs only what is missing, with apt-get (as root,
+# or through sudo); services are not started (the tests start their own processes on loopback).
+# A second run takes well under a second.
 #
 # Usage: scripts/packages.sh
 set -euo pipefail
@@ -16,6 +16,7 @@ declare -A want=(
   [tini]=tini
   [wrk]=wrk
   [redis-server]=redis-server
+  [varnishd]=varnish
   [yamllint]=yamllint
   [ip]=iproute2
   [setpriv]=util-linux

@@ -222,6 +222,13 @@ Usage: {{ include "magento2.env.config" $ | fromYaml }}
 {{- $_ := set $dc "queue/amqp/user" $m.amqp.user -}}
 {{- $_ := set $dc "queue/amqp/virtualhost" $m.amqp.virtualhost -}}
 {{- end -}}
+{{- if .Values.varnish.enabled -}}
+{{- /* Every Varnish pod by its stable name: Magento purges each one. */ -}}
+{{- range $i := until (int .Values.varnish.replicas) -}}
+{{- $_ := set $dc (printf "http_cache_hosts/%d/host" $i) (printf "%s-%d.%s" (include "magento2.name" (dict "context" $ "component" "varnish")) $i (include "magento2.varnish.headless" $)) -}}
+{{- $_ := set $dc (printf "http_cache_hosts/%d/port" $i) (toString $.Values.varnish.port) -}}
+{{- end -}}
+{{- end -}}
 {{- range $path, $value := $m.deploymentConfig -}}
 {{- $_ := set $dc $path (toString $value) -}}
 {{- end -}}
@@ -247,6 +254,9 @@ Usage: {{ include "magento2.env.config" $ | fromYaml }}
 {{- $_ := set $sc "web/secure/use_in_frontend" (ternary "1" "0" $https) -}}
 {{- $_ := set $sc "web/secure/use_in_adminhtml" (ternary "1" "0" $https) -}}
 {{- $_ := set $sc "web/secure/offloader_header" "X-Forwarded-Proto" -}}
+{{- end -}}
+{{- if .Values.varnish.enabled -}}
+{{- $_ := set $sc "system/full_page_cache/caching_application" "2" -}}
 {{- end -}}
 {{- range $path, $value := $m.systemConfig -}}
 {{- $_ := set $sc $path (toString $value) -}}
@@ -454,4 +464,36 @@ Usage: (list "/bin/sh" "-c" (include "magento2.maintenanceGuard" "cron") "cron" 
 */}}
 {{- define "magento2.maintenanceGuard" -}}
 if [ -e var/.maintenance.flag ]; then echo "{{ . }}: maintenance mode (an upgrade runs): nothing run"; exit 0; fi; exec "$@"
+{{- end -}}
+
+{{/*
+magento2.frontService: the Service that receives the store's traffic from the Ingress or the
+HTTPRoute: Varnish's when varnish.enabled, else the web pods'.
+Usage: {{ include "magento2.frontService" $ }}
+*/}}
+{{- define "magento2.frontService" -}}
+{{- include "magento2.name" (dict "context" . "component" (ternary "varnish" "web" .Values.varnish.enabled)) -}}
+{{- end -}}
+
+{{/*
+magento2.frontService.annotations: the annotations of the front Service: service.annotations, and on
+GKE the BackendConfig and container-native load balancing (NEG) annotations.
+Usage: {{ include "magento2.frontService.annotations" $ | fromJson }}
+*/}}
+{{- define "magento2.frontService.annotations" -}}
+{{- $annotations := deepCopy .Values.service.annotations -}}
+{{- if .Values.gke.backendConfig.enabled -}}
+{{- $_ := set $annotations "cloud.google.com/backend-config" (dict "default" (include "magento2.name" (dict "context" . "component" "web")) | toJson) -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (has .Values.ingress.className (list "gce" "gce-internal")) -}}
+{{- $_ := set $annotations "cloud.google.com/neg" (dict "ingress" true | toJson) -}}
+{{- end -}}
+{{- toJson $annotations -}}
+{{- end -}}
+
+{{/*
+magento2.varnish.headless: the headless Service that gives every Varnish pod a stable name.
+*/}}
+{{- define "magento2.varnish.headless" -}}
+{{- include "magento2.name" (dict "context" . "component" "varnish-pods") -}}
 {{- end -}}

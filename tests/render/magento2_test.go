@@ -645,6 +645,9 @@ func TestMagento2SharedMedia(t *testing.T) {
 	existing := m2Scenario(t, "everything", nil)
 	assert.False(t, has(existing, "PersistentVolumeClaim", m2Name("media")))
 	for _, pt := range existing.PodTemplates() {
+		if pt.Meta.Labels["app.kubernetes.io/component"] == "varnish" {
+			continue // Varnish never touches files: it talks to the web pods
+		}
 		v := volume(t, pt.Spec, "media")
 		require.NotNil(t, v.PersistentVolumeClaim, "%s mounts the existing claim, the upgrade hook too", pt.String())
 		assert.Equal(t, "shop-media", v.PersistentVolumeClaim.ClaimName, pt.String())
@@ -915,7 +918,8 @@ func TestMagento2HTTPRoute(t *testing.T) {
 	require.Len(t, rules, 1)
 	rule := rules[0].(map[string]any)
 	backend := rule["backendRefs"].([]any)[0].(map[string]any)
-	svc := render.Get[*corev1.Service](t, m, m2Name("web"))
+	// The everything scenario runs Varnish: the route goes to it, and it to the web pods.
+	svc := render.Get[*corev1.Service](t, m, m2Name("varnish"))
 	assert.Equal(t, svc.Name, backend["name"])
 	assert.EqualValues(t, svc.Spec.Ports[0].Port, backend["port"])
 	assert.Equal(t, "600s", rule["timeouts"].(map[string]any)["request"])
@@ -924,4 +928,37 @@ func TestMagento2HTTPRoute(t *testing.T) {
 	alone := m2Scenario(t, "minimal", map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "gw", "httpRoute.hostnames[0]": "shop.example.org"})
 	env := render.Get[*corev1.ConfigMap](t, alone, m2Name("env"))
 	assert.Equal(t, "https://shop.example.org/", env.Data["CONFIG__DEFAULT__WEB__SECURE__BASE_URL"])
+}
+
+// TestMagento2VarnishFront: with Varnish the Ingress (and the GKE annotations of the front
+// Service) move to the Varnish Service, the web Service keeps only its selector, Magento purges
+// every Varnish pod by its stable name, and with NetworkPolicies the web pods accept HTTP from the
+// Varnish pods alone while Varnish accepts it from the configured clients. What Varnish does with
+// the requests is checked by the config tier (TestMagento2Varnish).
+func TestMagento2VarnishFront(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "gke", map[string]string{"varnish.enabled": "true", "networkPolicy.enabled": "true",
+		"networkPolicy.webFrom[0].namespaceSelector.matchLabels.team": "edge"})
+	ing := render.Get[*networkingv1.Ingress](t, m, m2Name("web"))
+	for _, rule := range ing.Spec.Rules {
+		for _, p := range rule.HTTP.Paths {
+			assert.Equal(t, m2Name("varnish"), p.Backend.Service.Name)
+		}
+	}
+	front := render.Get[*corev1.Service](t, m, m2Name("varnish"))
+	assert.NotEmpty(t, front.Annotations["cloud.google.com/backend-config"], "the load balancer's health check follows the front")
+	web := render.Get[*corev1.Service](t, m, m2Name("web"))
+	assert.Empty(t, web.Annotations["cloud.google.com/backend-config"])
+	sts := render.Get[*appsv1.StatefulSet](t, m, m2Name("varnish"))
+	env := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
+	for i := range int(*sts.Spec.Replicas) {
+		assert.Equal(t, fmt.Sprintf("%s-%d.%s", sts.Name, i, sts.Spec.ServiceName), env[fmt.Sprintf("MAGENTO_DC_HTTP_CACHE_HOSTS__%d__HOST", i)])
+	}
+	_, overflow := env[fmt.Sprintf("MAGENTO_DC_HTTP_CACHE_HOSTS__%d__HOST", *sts.Spec.Replicas)]
+	assert.False(t, overflow, "one cache host per Varnish pod")
+	webPolicy := render.Get[*networkingv1.NetworkPolicy](t, m, m2Name("web"))
+	require.Len(t, webPolicy.Spec.Ingress[0].From, 1)
+	assert.Equal(t, "varnish", webPolicy.Spec.Ingress[0].From[0].PodSelector.MatchLabels["app.kubernetes.io/component"])
+	varnishPolicy := render.Get[*networkingv1.NetworkPolicy](t, m, m2Name("varnish"))
+	assert.Equal(t, "edge", varnishPolicy.Spec.Ingress[0].From[0].NamespaceSelector.MatchLabels["team"])
 }

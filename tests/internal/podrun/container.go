@@ -2,11 +2,13 @@ package podrun
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,6 +91,19 @@ func (p *Pod) makeRoot(root string, c corev1.Container) error {
 			if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 				return err
 			}
+		}
+	}
+	if len(p.opts.HostAliases) > 0 {
+		hosts := filepath.Join(root, "etc/hosts")
+		f, err := os.OpenFile(hosts, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		for _, name := range slices.Sorted(maps.Keys(p.opts.HostAliases)) {
+			fmt.Fprintf(f, "%s\t%s\n", p.opts.HostAliases[name], name)
+		}
+		if err := f.Close(); err != nil {
+			return err
 		}
 	}
 	for name, target := range p.opts.Programs {

@@ -48,6 +48,12 @@ type Options struct {
 	// Programs maps a command name the images provide to a host program, e.g.
 	// "php-fpm": "/usr/sbin/php-fpm8.2"; they are put first on the containers' PATH.
 	Programs map[string]string
+	// JoinNetns runs the pod in another pod's network namespace (Pod.Netns) instead of its own,
+	// e.g. a proxy next to the pods it fronts, reaching them on the loopback.
+	JoinNetns string
+	// HostAliases are extra /etc/hosts entries (name → address), like spec.hostAliases, e.g. a
+	// Service name the pod resolves.
+	HostAliases map[string]string
 	// ConfigMaps and Secrets are what the pod references; keys not found are fixtures.
 	ConfigMaps map[string]map[string]string
 	Secrets    map[string]map[string][]byte
@@ -127,19 +133,27 @@ func StartE(tb testing.TB, spec corev1.PodSpec, opts Options) (*Pod, error) {
 		volumes:   map[string]string{},
 		procs:     map[string]*process{},
 	}
+	own := opts.JoinNetns == ""
+	if !own {
+		p.Netns = opts.JoinNetns
+	}
 	tb.Cleanup(func() {
 		p.Stop()
-		_ = exec.Command("ip", "netns", "del", p.Netns).Run()
+		if own {
+			_ = exec.Command("ip", "netns", "del", p.Netns).Run()
+		}
 		_ = os.RemoveAll(ws)
 	})
 	if err := os.Chmod(ws, 0o755); err != nil {
 		return nil, err
 	}
-	if out, err := exec.Command("ip", "netns", "add", p.Netns).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("podrun: ip netns add: %v: %s", err, out)
-	}
-	if out, err := exec.Command("ip", "-n", p.Netns, "link", "set", "lo", "up").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("podrun: loopback up: %v: %s", err, out)
+	if own {
+		if out, err := exec.Command("ip", "netns", "add", p.Netns).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("podrun: ip netns add: %v: %s", err, out)
+		}
+		if out, err := exec.Command("ip", "-n", p.Netns, "link", "set", "lo", "up").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("podrun: loopback up: %v: %s", err, out)
+		}
 	}
 	if err := p.makeVolumes(); err != nil {
 		return nil, err

@@ -1,6 +1,16 @@
 <?php
 // Stub of Magento's front controller: reports what nginx and php-fpm handed to PHP.
 header('Content-Type: application/json');
+// ?tags=a,b: a cacheable page, as Magento marks one for the full-page cache (Cache-Control public
+// and the cache tags of what it shows); ?private=1: a page for one customer only.
+if (isset($_GET['tags'])) {
+    header('Cache-Control: public, max-age=86400, s-maxage=86400');
+    header('X-Magento-Tags: ' . $_GET['tags']);
+} elseif (isset($_GET['private'])) {
+    header('Cache-Control: private, max-age=0');
+} else {
+    header('Cache-Control: no-store, no-cache, must-revalidate, max-age=0');
+}
 // ?sleep=N: a slow request (checkout with a slow payment provider, an admin export).
 if (isset($_GET['sleep'])) {
     sleep((int) $_GET['sleep']);
@@ -17,6 +27,7 @@ foreach (array_filter(explode(',', $_GET['ini'] ?? '')) as $key) {
 }
 echo json_encode([
     'script' => basename(__FILE__),
+    'nonce' => bin2hex(random_bytes(8)),
     'uri' => $_SERVER['REQUEST_URI'] ?? null,
     'query' => (object) $_GET,
     'https' => $_SERVER['HTTPS'] ?? null,
