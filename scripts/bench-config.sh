@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench-config.sh: throughput of a web pod as the chart configures it — the production scenario's
 # pod run by the config tier (real nginx and php-fpm, stub store) and loaded with wrk from inside
-# its network namespace. Prints requests/s and p99 latency for a static file, the PHP health check
-# and the front controller. Needs root, like the config tier. Figures only: nothing fails on them.
+# its network namespace. Prints requests/s and p99 latency for a static file, the PHP health check,
+# the front controller and a page from Varnish's cache. Needs root, like the config tier. Figures
+# only: nothing fails on them.
 #
 # Usage: sudo bash scripts/bench-config.sh
 set -euo pipefail

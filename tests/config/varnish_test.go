@@ -31,22 +31,8 @@ func TestMagento2Varnish(t *testing.T) {
 		SetValues:   map[string]string{"varnish.enabled": "true", "varnish.debugHeaders": "true", "service.port": "8080"},
 	}
 	w := startWebPod(t, opts)
+	_, port := startVarnish(t, w)
 	sts := render.Get[*appsv1.StatefulSet](t, w.manifests, m2Name("varnish"))
-	configMaps := map[string]map[string]string{}
-	for _, cm := range render.Find[*corev1.ConfigMap](w.manifests) {
-		configMaps[cm.Name] = cm.Data
-	}
-	varnish := podrun.Start(t, sts.Spec.Template.Spec, podrun.Options{
-		JoinNetns:   w.Netns,
-		HostAliases: map[string]string{m2Name("web"): "127.0.0.1"},
-		Programs:    map[string]string{"varnishd": "/usr/sbin/varnishd"},
-		ConfigMaps:  configMaps,
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	require.NoError(t, varnish.WaitReady(ctx), "varnish ready")
-	port, err := varnish.Port(sts.Spec.Template.Spec.Containers[0], "http")
-	require.NoError(t, err)
 
 	type page struct {
 		status int
@@ -115,4 +101,28 @@ func TestMagento2Varnish(t *testing.T) {
 		}
 		assert.Equal(t, "2", env["CONFIG__DEFAULT__SYSTEM__FULL_PAGE_CACHE__CACHING_APPLICATION"])
 	})
+}
+
+// startVarnish runs the rendered Varnish pod in the web pod's network namespace, the web Service
+// name resolving to the loopback (render the chart with service.port equal to the web pods' port),
+// waits until it is ready and returns it with its port.
+func startVarnish(tb testing.TB, w *webPod) (*podrun.Pod, int) {
+	tb.Helper()
+	sts := render.Get[*appsv1.StatefulSet](tb, w.manifests, m2Name("varnish"))
+	configMaps := map[string]map[string]string{}
+	for _, cm := range render.Find[*corev1.ConfigMap](w.manifests) {
+		configMaps[cm.Name] = cm.Data
+	}
+	varnish := podrun.Start(tb, sts.Spec.Template.Spec, podrun.Options{
+		JoinNetns:   w.Netns,
+		HostAliases: map[string]string{m2Name("web"): "127.0.0.1"},
+		Programs:    map[string]string{"varnishd": "/usr/sbin/varnishd"},
+		ConfigMaps:  configMaps,
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(tb, varnish.WaitReady(ctx), "varnish ready")
+	port, err := varnish.Port(sts.Spec.Template.Spec.Containers[0], "http")
+	require.NoError(tb, err)
+	return varnish, port
 }
