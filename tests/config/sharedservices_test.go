@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
@@ -103,10 +102,7 @@ func (r *redisConn) config(t *testing.T, name string) string {
 // from volumeFiles, and waits until its probes pass.
 func runRedisPod(t *testing.T, m *render.Manifests, sts *appsv1.StatefulSet, volumeFiles map[string]fs.FS) *podrun.Pod {
 	t.Helper()
-	configMaps := map[string]map[string]string{}
-	for _, cm := range render.Find[*corev1.ConfigMap](m) {
-		configMaps[cm.Name] = cm.Data
-	}
+	configMaps, _ := renderedData(m)
 	spec := podrun.StatefulSetPod(sts.Name, sts.Spec.Template.Spec, sts.Spec.VolumeClaimTemplates, 0)
 	pod := podrun.Start(t, spec, podrun.Options{Programs: redisPrograms, ConfigMaps: configMaps, VolumeFiles: volumeFiles})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -109,10 +109,7 @@ func TestMagento2Varnish(t *testing.T) {
 func startVarnish(tb testing.TB, w *webPod) (*podrun.Pod, int) {
 	tb.Helper()
 	sts := render.Get[*appsv1.StatefulSet](tb, w.manifests, m2Name("varnish"))
-	configMaps := map[string]map[string]string{}
-	for _, cm := range render.Find[*corev1.ConfigMap](w.manifests) {
-		configMaps[cm.Name] = cm.Data
-	}
+	configMaps, _ := renderedData(w.manifests)
 	varnish := podrun.Start(tb, sts.Spec.Template.Spec, podrun.Options{
 		JoinNetns:   w.Netns,
 		HostAliases: map[string]string{m2Name("web"): "127.0.0.1"},

@@ -97,21 +97,7 @@ func runPodWithVolumes(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, 
 func runPodWith(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, app fs.FS, volumes map[string]fs.FS) *podrun.Pod {
 	tb.Helper()
 	vals := render.Values(tb, m2Chart, opts)
-	configMaps := map[string]map[string]string{}
-	for _, cm := range render.Find[*corev1.ConfigMap](m) {
-		configMaps[cm.Name] = cm.Data
-	}
-	secrets := map[string]map[string][]byte{}
-	for _, s := range render.Find[*corev1.Secret](m) {
-		data := map[string][]byte{}
-		for k, v := range s.Data {
-			data[k] = v
-		}
-		for k, v := range s.StringData {
-			data[k] = []byte(v)
-		}
-		secrets[s.Name] = data
-	}
+	configMaps, secrets := renderedData(m)
 	docRoot, err := vals.PathValue("web.documentRoot")
 	require.NoError(tb, err)
 	appImage := ""
@@ -186,4 +172,25 @@ func (w *webPod) do(tb testing.TB, method string, port int, path string, header 
 // m2Name is the name of a component's object of the magento2 release.
 func m2Name(component string) string {
 	return render.DefaultReleaseName + "-magento2-" + component
+}
+
+// renderedData returns the data of the rendered ConfigMaps and Secrets by name, as a pod of the
+// release finds them (a Secret's stringData merged into its data).
+func renderedData(m *render.Manifests) (map[string]map[string]string, map[string]map[string][]byte) {
+	configMaps := map[string]map[string]string{}
+	for _, cm := range render.Find[*corev1.ConfigMap](m) {
+		configMaps[cm.Name] = cm.Data
+	}
+	secrets := map[string]map[string][]byte{}
+	for _, s := range render.Find[*corev1.Secret](m) {
+		data := map[string][]byte{}
+		for k, v := range s.Data {
+			data[k] = v
+		}
+		for k, v := range s.StringData {
+			data[k] = []byte(v)
+		}
+		secrets[s.Name] = data
+	}
+	return configMaps, secrets
 }
