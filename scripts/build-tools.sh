@@ -83,6 +83,7 @@ CT_ETC=$CT_DIR/etc
 NGINX_EXPORTER=$NGINX_EXPORTER_DIR/nginx-prometheus-exporter
 METRICS_SERVER_MANIFESTS=$MS_DIR/manifests/base
 KWOK_METRICS_USAGE=$KWOK_DIR/manifests/metrics/usage
+KWOK_STAGES=$KWOK_DIR/manifests/stage
 EOF
   exit 0
 fi
@@ -185,5 +186,7 @@ extract metrics-server-manifests "$MS_DIR/manifests/base" "$MOD_MS" \
   "sigs.k8s.io/metrics-server@$MS_VERSION" manifests/base
 extract kwok-metrics-usage "$KWOK_DIR/manifests/metrics/usage" "$MOD_K8S" \
   "sigs.k8s.io/kwok@$KWOK_VERSION" kustomize/metrics/usage
+extract kwok-stages "$KWOK_DIR/manifests/stage" "$MOD_K8S" \
+  "sigs.k8s.io/kwok@$KWOK_VERSION" kustomize/stage
 
 echo "build-tools: done in $(elapsed "$T_START")s; binaries in $BIN"

@@ -6,6 +6,10 @@
 # no container ever runs. metrics-server is included: a pod's CPU/memory usage
 # is whatever its `kwok.x-k8s.io/usage-cpu` / `kwok.x-k8s.io/usage-memory`
 # annotations say (default 1m / 1Mi), which is enough for `kubectl top` and HPA.
+# Storage is provisioned dynamically: tools/hostpath-provisioner (built here,
+# run beside the control plane) serves the default StorageClass "standard" and
+# every class whose provisioner is magento.k8s.io/hostpath, with directories
+# under $MAGENTO_K8S_CACHE/volumes/<cluster>.
 # The binaries come from scripts/build-tools.sh (built on first use, offline
 # afterwards); see DESIGN.md section 4.
 #
@@ -28,6 +32,8 @@ NAME=${MAGENTO_K8S_CLUSTER:-magento-dev}
 NODES=${MAGENTO_K8S_NODES:-3}
 CLUSTER_DIR=$CACHE/clusters/$NAME     # ours: kubeconfig, kwokctl.yaml
 KUBECONFIG_FILE=$CLUSTER_DIR/kubeconfig
+VOLUMES_DIR=$CACHE/volumes/$NAME      # the provisioner's volumes
+PROVISIONER_PID=$CLUSTER_DIR/provisioner.pid
 # kwokctl keeps its own state (pids, logs, certificates, etcd data) under
 # $KWOK_WORKDIR/clusters/<name>; keep it in the cache too, not in ~/.kwok.
 export KWOK_WORKDIR=$CACHE/kwok
@@ -70,10 +76,15 @@ running() {
 }
 
 # write_config: the KwokctlConfiguration (offline metrics-server manifests,
-# local kubectl) plus kwok's ClusterResourceUsage `usage-from-annotation`.
+# local kubectl), kwok's ClusterResourceUsage `usage-from-annotation`, and the
+# stages the simulated nodes and pods go through: kwokctl's defaults (node
+# initialize and lease heartbeat, pod ready and delete: "fast"), but a Job's
+# pod completes after the time its annotation
+# pod-complete.stage.kwok.x-k8s.io/delay gives ("90s"; none: at once), so a
+# test can have a Job outlast its CronJob's interval.
 write_config() {
   local usage=$KWOK_METRICS_USAGE/usage-from-annotation.yaml
-  [[ -d $METRICS_SERVER_MANIFESTS && -f $usage ]] || die "offline manifests missing; run scripts/build-tools.sh"
+  [[ -d $METRICS_SERVER_MANIFESTS && -f $usage && -d $KWOK_STAGES ]] || die "offline manifests missing; run scripts/build-tools.sh"
   mkdir -p "$CLUSTER_DIR"
   {
     cat <<EOF
@@ -86,7 +97,54 @@ options:
 ---
 EOF
     cat "$usage"
+    for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease \
+      pod/fast/pod-ready pod/fast/pod-delete; do
+      echo "---"
+      cat "$KWOK_STAGES/$stage.yaml"
+    done
+    echo "---"
+    awk '/^  next:/ {
+           print "  delay:"
+           print "    durationMilliseconds: 0"
+           print "    durationFrom:"
+           print "      expressionFrom: '"'"'.metadata.annotations[\"pod-complete.stage.kwok.x-k8s.io/delay\"]'"'"'"
+         }
+         { print }' "$KWOK_STAGES/pod/fast/pod-complete.yaml"
   } >"$CLUSTER_DIR/kwokctl.yaml"
+}
+
+# start_provisioner: build tools/hostpath-provisioner and run it in the background (once), and
+# make its default StorageClass.
+start_provisioner() {
+  local bin=$CLUSTER_DIR/hostpath-provisioner pid
+  if [[ -f $PROVISIONER_PID ]] && pid=$(<"$PROVISIONER_PID") && kill -0 "$pid" 2>/dev/null; then
+    return
+  fi
+  (cd "$SCRIPTS_DIR/.." && go build -o "$bin" ./tools/hostpath-provisioner)
+  setsid "$bin" --kubeconfig "$KUBECONFIG_FILE" --root "$VOLUMES_DIR" \
+    </dev/null >>"$CLUSTER_DIR/provisioner.log" 2>&1 8>&- &
+  echo $! >"$PROVISIONER_PID"
+  kc apply -f - >/dev/null <<'YAML'
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: magento.k8s.io/hostpath
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+YAML
+}
+
+# stop_provisioner: stop it and remove its volumes.
+stop_provisioner() {
+  local pid
+  if [[ -f $PROVISIONER_PID ]] && pid=$(<"$PROVISIONER_PID") && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" || true
+  fi
+  rm -f "$PROVISIONER_PID"
+  rm -rf "$VOLUMES_DIR"
 }
 
 cmd_status() {
@@ -111,6 +169,7 @@ cmd_up() {
   lock
   if running; then
     log "cluster $NAME is already running"
+    start_provisioner
     cmd_status
     return
   fi
@@ -161,6 +220,7 @@ cmd_up() {
     sleep 0.5
   done
 
+  start_provisioner
   cmd_status
   log "up in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')s"
 }
@@ -185,6 +245,7 @@ delete_cluster() {
 cmd_down() {
   load_tools
   lock
+  stop_provisioner
   if [[ -d $KWOK_CLUSTER_DIR ]]; then
     delete_cluster
     log "cluster $NAME deleted"

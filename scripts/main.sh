@@ -38,45 +38,23 @@ restricted_namespace() {
     pod-security.kubernetes.io/enforce-version=latest "$@" >/dev/null
 }
 
-# static_volume NAME NAMESPACE CLAIM CLASS MODE SIZE: a volume pre-bound to a claim. The simulated
-# cluster has no storage provisioner; a Filestore/NFS or disk class would provide these.
-static_volume() {
-  kubectl apply -f - >/dev/null <<YAML
-apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: $1
-spec:
-  capacity:
-    storage: $6
-  accessModes: [$5]
-  storageClassName: $4
-  persistentVolumeReclaimPolicy: Retain
-  claimRef:
-    namespace: $2
-    name: $3
-  hostPath:
-    path: /var/lib/magento-k8s-demo/$1
-    type: DirectoryOrCreate
-YAML
-}
-
-# Static classes for the volumes above: demo-rwx (shared media), demo-rwo (disks).
+# The demo's storage classes, served by the local cluster's provisioner (scripts/cluster.sh,
+# tools/hostpath-provisioner): demo-rwx for the shared media (Filestore or NFS on a real cluster),
+# demo-rwo for disks. Claims keep their data when released (Retain), like production classes should.
 for class in demo-rwx demo-rwo; do
   kubectl apply -f - >/dev/null <<YAML
 apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata:
   name: $class
-provisioner: kubernetes.io/no-provisioner
+provisioner: magento.k8s.io/hostpath
+reclaimPolicy: Retain
 volumeBindingMode: Immediate
 YAML
 done
 
 SHARED_NS=shared-services
 restricted_namespace "$SHARED_NS"
-static_volume shared-redis-sessions "$SHARED_NS" data-shared-services-redis-sessions-0 demo-rwo ReadWriteOnce 1Gi
-static_volume shared-opensearch-0 "$SHARED_NS" data-shared-services-opensearch-0 demo-rwo ReadWriteOnce 5Gi
 echo "main: installing the shared services (helm upgrade --install --wait)"
 helm dependency build shared-services >/dev/null
 helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
@@ -84,8 +62,6 @@ helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
 
 # The store's namespace is a client of the shared services (their NetworkPolicies let it in).
 restricted_namespace "$NS" magento-k8s.io/shared-services-client=true
-
-static_volume "$NS-$RELEASE-magento2-media" "$NS" "$RELEASE-magento2-media" demo-rwx ReadWriteMany 5Gi
 
 echo "main: installing the demo store (helm upgrade --install --wait)"
 helm dependency build magento2 >/dev/null

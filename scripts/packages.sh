@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # packages.sh: the Debian programs some tests run. The config tier: nginx, php-fpm and the PHP
-# CLI (8.2, Debian 12), varnish, redis-server (standing in for Valkey), tini (the containers'
-# PID 1), the namespace tools (iproute2, util-linux) and wrk for the load figures; the static
-# tier: yamllint for chart-testing's lint. Installs only what is missing, with apt-get (as root,
+# CLI (8.2, Debian 12) with its MySQL driver, varnish, redis-server (standing in for Valkey),
+# MariaDB (the store's database for the install test), tini (the containers' PID 1), the
+# namespace tools (iproute2, util-linux) and wrk for the load figures; the static tier: yamllint
+# for chart-testing's lint. Installs only what is missing, with apt-get (as root,
 # or through sudo); services are not started (the tests start their own processes on loopback).
 # A second run takes well under a second.
 #
@@ -13,6 +14,7 @@ declare -A want=(
   [nginx]=nginx
   [php-fpm8.2]=php8.2-fpm
   [php8.2]=php8.2-cli
+  [mariadbd]=mariadb-server
   [tini]=tini
   [wrk]=wrk
   [redis-server]=redis-server
@@ -21,11 +23,18 @@ declare -A want=(
   [ip]=iproute2
   [setpriv]=util-linux
 )
+# Packages that bring no command: a file of theirs tells.
+declare -A want_file=(
+  [/etc/php/8.2/mods-available/pdo_mysql.ini]=php8.2-mysql
+)
 missing=()
 for cmd in "${!want[@]}"; do
   if ! command -v "$cmd" >/dev/null && [ ! -x "/usr/sbin/$cmd" ]; then
     missing+=("${want[$cmd]}")
   fi
+done
+for file in "${!want_file[@]}"; do
+  [ -e "$file" ] || missing+=("${want_file[$file]}")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "packages: ${!want[*]} present"

@@ -49,43 +49,6 @@ Usage: {{ include "magento2.nginxImage" $ }}
 {{- end -}}
 
 {{/*
-magento2.envName: the variable name of a "/"-separated configuration path under a prefix:
-"web/secure/base_url" with prefix "CONFIG__DEFAULT__" gives CONFIG__DEFAULT__WEB__SECURE__BASE_URL.
-Usage: {{ include "magento2.envName" (dict "prefix" "MAGENTO_DC_" "path" "lock/provider") }}
-*/}}
-{{- define "magento2.envName" -}}
-{{- printf "%s%s" .prefix (.path | trimAll "/" | replace "/" "__" | upper) -}}
-{{- end -}}
-
-{{/*
-magento2.storeId: a short stable id of this store environment (namespace + release), used for the
-default cache id_prefix and search index prefix so environments sharing Redis or OpenSearch never
-share keys or indexes.
-Usage: {{ include "magento2.storeId" $ }}
-*/}}
-{{- define "magento2.storeId" -}}
-{{- regexReplaceAll "[^a-z0-9_]" (printf "%s_%s" .Release.Namespace .Release.Name | lower) "_" | trunc 40 -}}
-{{- end -}}
-
-{{/*
-magento2.host: the host a Magento connection uses: the block's host, else the ExternalName Service
-of the matching externalServices entry. Fails naming both keys when neither is set.
-Usage: {{ include "magento2.host" (dict "context" $ "block" "redis") }}
-*/}}
-{{- define "magento2.host" -}}
-{{- $ctx := .context -}}
-{{- $m := index $ctx.Values.magento .block -}}
-{{- $ext := index $ctx.Values.externalServices .block -}}
-{{- if $m.host -}}
-{{- $m.host -}}
-{{- else if $ext.enabled -}}
-{{- include "magento2.name" (dict "context" $ctx "component" .block) -}}
-{{- else -}}
-{{- fail (printf "magento.%s.host is empty and externalServices.%s.enabled is false: set one of them" .block .block) -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
 magento2.baseUrl: the public base URL: magento.baseUrl, else https:// (http:// without TLS) and the
 first ingress host, else https:// and the first HTTPRoute host name; empty when none is known.
 Usage: {{ include "magento2.baseUrl" $ }}
@@ -149,229 +112,159 @@ Usage: {{ include "magento2.cryptKey.value" $ }}
 {{- end -}}
 
 {{/*
-magento2.fpm.maxChildren: pm.max_children: web.php.fpm.maxChildren, else
-(limit - reservedMemory) / memoryPerChild from the php container's memory limit. Fails naming the
-keys when the limit is missing or the result does not fit.
-Usage: {{ include "magento2.fpm.maxChildren" $ }}
+magento2.php.mebibytes: a PHP ini size ("756M", "2G", "512K", "1073741824", "-1") in whole MiB;
+-1 (no limit) gives -1. Fails naming `path` for a size PHP would not read.
+Usage: {{ include "magento2.php.mebibytes" (dict "value" "756M" "path" "web.php.fpm.ini.memory_limit") }}
 */}}
-{{- define "magento2.fpm.maxChildren" -}}
+{{- define "magento2.php.mebibytes" -}}
+{{- $v := toString .value | trim | upper -}}
+{{- if eq $v "-1" -}}
+-1
+{{- else if not (regexMatch "^[0-9]+[KMG]?$" $v) -}}
+{{- fail (printf "%s %q is not a PHP size; use e.g. 756M or 2G" .path (toString .value)) -}}
+{{- else -}}
+{{- $num := regexReplaceAll "[KMG]$" $v "" | int64 -}}
+{{- $factor := get (dict "K" 1024 "M" 1048576 "G" 1073741824) (regexReplaceAll "^[0-9]+" $v "") | default 1 -}}
+{{- div (mul $num $factor) 1048576 -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+magento2.fpm.sizing: the php-fpm pool's memory budget as a dict: maxChildren (web.php.fpm.maxChildren,
+else what fits), workerMi (the web workers' memory_limit: a worker may grow to it), sharedMi
+(OPcache's shared memory, counted once for the whole pool, plus APCu's when configured),
+reservedMi (the master and the rest), healthMi (the health pool's one worker) and limitMi (the
+container's memory limit): maxChildren = (limit - OPcache - reserved - health) / memory_limit. Fails naming the keys when the limit is
+missing, memory_limit is unlimited, or the workers do not fit.
+Usage: {{ $s := include "magento2.fpm.sizing" $ | fromJson }}
+*/}}
+{{- define "magento2.fpm.sizing" -}}
 {{- $fpm := .Values.web.php.fpm -}}
+{{- $ini := .Values.magento.php.ini -}}
 {{- $limit := ((.Values.web.php.resources).limits).memory -}}
 {{- if not $limit -}}
 {{- fail "web.php.resources.limits.memory is required: pm.max_children is sized from the php-fpm container's memory limit" -}}
 {{- end -}}
 {{- $limitMi := include "magento-common.quantity.mebibytes" (dict "value" $limit "path" "web.php.resources.limits.memory") | int -}}
-{{- $childMi := include "magento-common.quantity.mebibytes" (dict "value" $fpm.memoryPerChild "path" "web.php.fpm.memoryPerChild") | int -}}
+{{- $workerMi := include "magento2.php.mebibytes" (dict "value" (get $fpm.ini "memory_limit" | default (get $ini "memory_limit") | default "128M") "path" "web.php.fpm.ini.memory_limit") | int -}}
+{{- include "magento-common.validate.that" (dict "condition" (gt $workerMi 0) "path" "web.php.fpm.ini.memory_limit" "message" "must be a limit (not -1): pm.max_children is sized from what one worker may use") -}}
+{{- $sharedMi := 0 -}}
+{{- if has (toString (get $ini "opcache.enable" | default "1") | lower) (list "1" "on" "true" "yes") -}}
+{{- $sharedMi = get $ini "opcache.memory_consumption" | default "128" | int -}}
+{{- end -}}
+{{- with get $ini "apc.shm_size" -}}
+{{- $sharedMi = add $sharedMi (include "magento2.php.mebibytes" (dict "value" . "path" "magento.php.ini.apc.shm_size") | int) -}}
+{{- end -}}
 {{- $reservedMi := include "magento-common.quantity.mebibytes" (dict "value" $fpm.reservedMemory "path" "web.php.fpm.reservedMemory") | int -}}
-{{- include "magento-common.validate.that" (dict "condition" (gt $childMi 0) "path" "web.php.fpm.memoryPerChild" "message" "must be more than 0") -}}
-{{- $fits := div (sub $limitMi $reservedMi) $childMi | int -}}
+{{- $healthMi := 128 -}}
+{{- $fits := div (sub (sub (sub $limitMi $sharedMi) $reservedMi) $healthMi) $workerMi | int -}}
 {{- $n := $fpm.maxChildren | int -}}
+{{- $budget := printf "web.php.resources.limits.memory %s - OPcache %dMi (magento.php.ini) - web.php.fpm.reservedMemory %s - the health worker %dMi" $limit $sharedMi $fpm.reservedMemory $healthMi -}}
 {{- if eq $n 0 -}}
-{{- include "magento-common.validate.that" (dict "condition" (ge $fits 1) "path" "web.php.resources.limits.memory" "message" (printf "%s leaves no room for one PHP worker (web.php.fpm.reservedMemory %s + web.php.fpm.memoryPerChild %s)" $limit $fpm.reservedMemory $fpm.memoryPerChild)) -}}
+{{- include "magento-common.validate.that" (dict "condition" (ge $fits 1) "path" "web.php.resources.limits.memory" "message" (printf "leaves no room for one PHP worker of memory_limit %dMi (%s)" $workerMi $budget)) -}}
 {{- $n = $fits -}}
 {{- else -}}
-{{- include "magento-common.validate.that" (dict "condition" (le $n $fits) "path" "web.php.fpm.maxChildren" "message" (printf "%d workers x web.php.fpm.memoryPerChild %s + web.php.fpm.reservedMemory %s do not fit in web.php.resources.limits.memory %s (at most %d)" $n $fpm.memoryPerChild $fpm.reservedMemory $limit $fits)) -}}
+{{- include "magento-common.validate.that" (dict "condition" (le $n $fits) "path" "web.php.fpm.maxChildren" "message" (printf "%d workers of memory_limit %dMi (web.php.fpm.ini) do not fit in %s: at most %d" $n $workerMi $budget $fits)) -}}
 {{- end -}}
-{{- $n -}}
-{{- end -}}
-
-{{/*
-magento2.env.config: the non-secret environment of every Magento container, as a dict (the data
-of the env ConfigMap): mode, database, caches and sessions, search, queue, URLs and the extra
-deploymentConfig / systemConfig entries.
-Usage: {{ include "magento2.env.config" $ | fromYaml }}
-*/}}
-{{- define "magento2.env.config" -}}
-{{- $m := .Values.magento -}}
-{{- $env := dict "MAGE_MODE" $m.mode -}}
-{{- $dc := dict -}}
-{{- $_ := set $dc "backend/frontName" $m.adminPath -}}
-{{- $_ := set $dc "db/connection/default/host" (printf "%s:%d" $m.database.host ($m.database.port | int)) -}}
-{{- $_ := set $dc "db/connection/default/dbname" $m.database.name -}}
-{{- $_ := set $dc "db/connection/default/username" $m.database.user -}}
-{{- $_ := set $dc "db/connection/default/active" "1" -}}
-{{- /* consumers_runner would start the queue consumers in the background of cron pods. */ -}}
-{{- $_ := set $dc "cron_consumers_runner/cron_run" "0" -}}
-{{- if $m.redis.enabled -}}
-{{- $host := include "magento2.host" (dict "context" . "block" "redis") -}}
-{{- $prefix := default (printf "%s_" (include "magento2.storeId" .)) $m.redis.idPrefix -}}
-{{- range $cache, $db := dict "default" $m.redis.cacheDatabase "page_cache" $m.redis.pageCacheDatabase -}}
-{{- $_ := set $dc (printf "cache/frontend/%s/backend" $cache) "Magento\\Framework\\Cache\\Backend\\Redis" -}}
-{{- $_ := set $dc (printf "cache/frontend/%s/id_prefix" $cache) $prefix -}}
-{{- $_ := set $dc (printf "cache/frontend/%s/backend_options/server" $cache) $host -}}
-{{- $_ := set $dc (printf "cache/frontend/%s/backend_options/port" $cache) (toString $m.redis.port) -}}
-{{- $_ := set $dc (printf "cache/frontend/%s/backend_options/database" $cache) (toString $db) -}}
-{{- end -}}
-{{- $sessionHost := $host -}}
-{{- $sessionPort := $m.redis.port -}}
-{{- if $m.redis.sessionHost -}}
-{{- $sessionHost = $m.redis.sessionHost -}}
-{{- $sessionPort = $m.redis.sessionPort -}}
-{{- else if and (not $m.redis.host) .Values.externalServices.redisSessions.enabled -}}
-{{- $sessionHost = include "magento2.name" (dict "context" . "component" "redis-sessions") -}}
-{{- $sessionPort = $m.redis.sessionPort -}}
-{{- end -}}
-{{- $_ := set $dc "session/save" "redis" -}}
-{{- $_ := set $dc "session/redis/host" $sessionHost -}}
-{{- $_ := set $dc "session/redis/port" (toString $sessionPort) -}}
-{{- $_ := set $dc "session/redis/database" (toString $m.redis.sessionDatabase) -}}
-{{- end -}}
-{{- if $m.amqp.enabled -}}
-{{- $_ := set $dc "queue/amqp/host" (include "magento2.host" (dict "context" . "block" "amqp")) -}}
-{{- $_ := set $dc "queue/amqp/port" (toString $m.amqp.port) -}}
-{{- $_ := set $dc "queue/amqp/user" $m.amqp.user -}}
-{{- $_ := set $dc "queue/amqp/virtualhost" $m.amqp.virtualhost -}}
-{{- end -}}
-{{- if .Values.varnish.enabled -}}
-{{- /* Every Varnish pod by its stable name: Magento purges each one. */ -}}
-{{- range $i := until (int .Values.varnish.replicas) -}}
-{{- $_ := set $dc (printf "http_cache_hosts/%d/host" $i) (printf "%s-%d.%s" (include "magento2.name" (dict "context" $ "component" "varnish")) $i (include "magento2.varnish.headless" $)) -}}
-{{- $_ := set $dc (printf "http_cache_hosts/%d/port" $i) (toString $.Values.varnish.port) -}}
-{{- end -}}
-{{- end -}}
-{{- range $path, $value := $m.deploymentConfig -}}
-{{- $_ := set $dc $path (toString $value) -}}
-{{- end -}}
-{{- range $path, $value := $dc -}}
-{{- $_ := set $env (include "magento2.envName" (dict "prefix" "MAGENTO_DC_" "path" $path)) $value -}}
-{{- end -}}
-{{- $sc := dict -}}
-{{- $s := $m.search -}}
-{{- $engine := $s.engine -}}
-{{- $_ := set $sc "catalog/search/engine" $engine -}}
-{{- $_ := set $sc (printf "catalog/search/%s_server_hostname" $engine) (include "magento2.host" (dict "context" . "block" "search")) -}}
-{{- $_ := set $sc (printf "catalog/search/%s_server_port" $engine) (toString $s.port) -}}
-{{- $_ := set $sc (printf "catalog/search/%s_index_prefix" $engine) (default (include "magento2.storeId" .) $s.indexPrefix) -}}
-{{- $_ := set $sc (printf "catalog/search/%s_server_timeout" $engine) (toString $s.timeout) -}}
-{{- $_ := set $sc (printf "catalog/search/%s_enable_auth" $engine) (ternary "1" "0" (not (empty $s.username))) -}}
-{{- with $s.username -}}
-{{- $_ := set $sc (printf "catalog/search/%s_username" $engine) . -}}
-{{- end -}}
-{{- with (include "magento2.baseUrl" .) -}}
-{{- $_ := set $sc "web/unsecure/base_url" . -}}
-{{- $_ := set $sc "web/secure/base_url" (. | replace "http://" "https://") -}}
-{{- $https := hasPrefix "https://" . -}}
-{{- $_ := set $sc "web/secure/use_in_frontend" (ternary "1" "0" $https) -}}
-{{- $_ := set $sc "web/secure/use_in_adminhtml" (ternary "1" "0" $https) -}}
-{{- $_ := set $sc "web/secure/offloader_header" "X-Forwarded-Proto" -}}
-{{- end -}}
-{{- if .Values.varnish.enabled -}}
-{{- $_ := set $sc "system/full_page_cache/caching_application" "2" -}}
-{{- end -}}
-{{- range $path, $value := $m.systemConfig -}}
-{{- $_ := set $sc $path (toString $value) -}}
-{{- end -}}
-{{- range $path, $value := $sc -}}
-{{- $_ := set $env (include "magento2.envName" (dict "prefix" "CONFIG__DEFAULT__" "path" $path)) $value -}}
-{{- end -}}
-{{- toYaml $env -}}
+{{- dict "maxChildren" $n "workerMi" $workerMi "sharedMi" $sharedMi "reservedMi" $reservedMi "healthMi" $healthMi "limitMi" $limitMi | toJson -}}
 {{- end -}}
 
 {{/*
-magento2.env.secretData: the secret values the chart stores itself (those without an
-existingSecret), as a dict of Secret keys; with "hook" true it also holds the chart-managed crypt
-key (the upgrade hook runs before the release's own Secrets exist on a first install).
-Usage: {{ include "magento2.env.secretData" (dict "context" $ "hook" false) | fromYaml }}
+magento2.fpm.maxChildren: pm.max_children (see magento2.fpm.sizing).
+Usage: {{ include "magento2.fpm.maxChildren" $ }}
 */}}
-{{- define "magento2.env.secretData" -}}
-{{- $ctx := .context -}}
-{{- $m := $ctx.Values.magento -}}
-{{- $data := dict -}}
-{{- if not $m.database.existingSecret -}}{{- $_ := set $data "db-password" $m.database.password -}}{{- end -}}
-{{- if and $m.redis.enabled $m.redis.password (not $m.redis.existingSecret) -}}{{- $_ := set $data "redis-password" $m.redis.password -}}{{- end -}}
-{{- if and $m.search.password (not $m.search.existingSecret) -}}{{- $_ := set $data "search-password" $m.search.password -}}{{- end -}}
-{{- if and $m.amqp.enabled (not $m.amqp.existingSecret) -}}{{- $_ := set $data "amqp-password" $m.amqp.password -}}{{- end -}}
-{{- if and .hook (not $m.cryptKey.existingSecret) -}}{{- $_ := set $data "crypt-key" (include "magento2.cryptKey.value" $ctx) -}}{{- end -}}
-{{- toYaml $data -}}
+{{- define "magento2.fpm.maxChildren" -}}
+{{- (include "magento2.fpm.sizing" . | fromJson).maxChildren | int -}}
 {{- end -}}
 
 {{/*
-magento2.env.secretRef: a valueFrom.secretKeyRef for one secret value: the block's existingSecret
-and key, else the chart's env Secret (or the upgrade hook's copy) and `key`.
-Usage: {{ include "magento2.env.secretRef" (dict "context" $ "block" $m.redis "key" "redis-password" "hook" false) }}
+magento2.fpm.listen: the address php-fpm listens on and nginx sends PHP requests to: loopback,
+never reachable from outside the pod.
+Usage: {{ include "magento2.fpm.listen" $ }}
 */}}
-{{- define "magento2.env.secretRef" -}}
-{{- $ctx := .context -}}
-{{- if .block.existingSecret -}}
-secretKeyRef:
-  name: {{ .block.existingSecret }}
-  key: {{ .block.existingSecretKey }}
+{{- define "magento2.fpm.listen" -}}
+127.0.0.1:9000
+{{- end -}}
+
+{{/*
+magento2.fpm.healthListen: the address of php-fpm's health pool (one worker for the kubelet's
+probes, apart from the store's requests).
+Usage: {{ include "magento2.fpm.healthListen" $ }}
+*/}}
+{{- define "magento2.fpm.healthListen" -}}
+127.0.0.1:9001
+{{- end -}}
+
+{{/*
+magento2.nginx.trustedProxies: the addresses whose X-Forwarded-For nginx trusts, as a JSON list:
+web.nginx.trustedProxies, plus Google's load balancer and health-check ranges when a GCE Ingress
+class sends traffic straight to the pods (container-native load balancing).
+Usage: {{ include "magento2.nginx.trustedProxies" $ | fromJsonArray }}
+*/}}
+{{- define "magento2.nginx.trustedProxies" -}}
+{{- $list := .Values.web.nginx.trustedProxies -}}
+{{- if include "magento2.gce" . -}}
+{{- $list = concat $list (list "130.211.0.0/22" "35.191.0.0/16") | uniq -}}
+{{- end -}}
+{{- toJson $list -}}
+{{- end -}}
+
+{{/*
+magento2.gce: "true" when the Ingress is a Google Cloud load balancer (class gce or gce-internal),
+else empty.
+Usage: {{ if include "magento2.gce" $ }}…{{ end }}
+*/}}
+{{- define "magento2.gce" -}}
+{{- if and .Values.ingress.enabled (has .Values.ingress.className (list "gce" "gce-internal")) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+magento2.drainSeconds: how long a stopping web or Varnish pod keeps serving while its endpoint
+leaves the Services and load balancers: web.drainSeconds, and at least gke.negDrainSeconds behind
+a GCE load balancer, whose network endpoint groups take longer to drop an endpoint.
+Usage: {{ include "magento2.drainSeconds" $ | int }}
+*/}}
+{{- define "magento2.drainSeconds" -}}
+{{- if include "magento2.gce" . -}}
+{{- max (int .Values.web.drainSeconds) (int .Values.gke.negDrainSeconds) -}}
 {{- else -}}
-secretKeyRef:
-  name: {{ include "magento2.name" (dict "context" $ctx "component" (ternary "upgrade-env" "env" (default false .hook))) }}
-  key: {{ .key }}
+{{- int .Values.web.drainSeconds -}}
 {{- end -}}
 {{- end -}}
 
 {{/*
-magento2.env.vars: the env and envFrom of a Magento container (web php-fpm, cron, upgrade): the env
-ConfigMap, every secret value by reference, and magento.extraEnv plus the container's own extraEnv.
-With "hook" true the upgrade hook's copies of the ConfigMap and Secret are used.
-Usage: {{- include "magento2.env.vars" (dict "context" $ "hook" false "extraEnv" .Values.cron.extraEnv) | nindent 10 }}
+magento2.php.iniDir: where the chart's php.ini (the same for every PHP process) is mounted;
+PHP_INI_SCAN_DIR adds it after the image's own ini directory.
+Usage: {{ include "magento2.php.iniDir" $ }}
 */}}
-{{- define "magento2.env.vars" -}}
-{{- $ctx := .context -}}
-{{- $m := $ctx.Values.magento -}}
-{{- $hook := default false .hook -}}
-{{- $envName := include "magento2.name" (dict "context" $ctx "component" (ternary "upgrade-env" "env" $hook)) -}}
-envFrom:
-  - configMapRef:
-      name: {{ $envName }}
-  {{- range $m.extraEnvFromSecrets }}
-  - secretRef:
-      name: {{ . }}
-  {{- end }}
-env:
-  - name: MAGENTO_DC_DB__CONNECTION__DEFAULT__PASSWORD
-    valueFrom:
-      {{- include "magento2.env.secretRef" (dict "context" $ctx "block" $m.database "key" "db-password" "hook" $hook) | nindent 6 }}
-  - name: MAGENTO_DC_CRYPT__KEY
-    valueFrom:
-      {{- if or $m.cryptKey.existingSecret (not $hook) }}
-      {{- $ref := splitList ":" (include "magento2.cryptKey.ref" $ctx) }}
-      secretKeyRef:
-        name: {{ index $ref 0 }}
-        key: {{ index $ref 1 }}
-      {{- else }}
-      secretKeyRef:
-        name: {{ $envName }}
-        key: crypt-key
-      {{- end }}
-  {{- if and $m.redis.enabled (or $m.redis.password $m.redis.existingSecret) }}
-  {{- range $name := list "MAGENTO_DC_CACHE__FRONTEND__DEFAULT__BACKEND_OPTIONS__PASSWORD" "MAGENTO_DC_CACHE__FRONTEND__PAGE_CACHE__BACKEND_OPTIONS__PASSWORD" "MAGENTO_DC_SESSION__REDIS__PASSWORD" }}
-  - name: {{ $name }}
-    valueFrom:
-      {{- include "magento2.env.secretRef" (dict "context" $ctx "block" $m.redis "key" "redis-password" "hook" $hook) | nindent 6 }}
-  {{- end }}
-  {{- end }}
-  {{- if or $m.search.password $m.search.existingSecret }}
-  - name: {{ include "magento2.envName" (dict "prefix" "CONFIG__DEFAULT__" "path" (printf "catalog/search/%s_password" $m.search.engine)) }}
-    valueFrom:
-      {{- include "magento2.env.secretRef" (dict "context" $ctx "block" $m.search "key" "search-password" "hook" $hook) | nindent 6 }}
-  {{- end }}
-  {{- if $m.amqp.enabled }}
-  - name: MAGENTO_DC_QUEUE__AMQP__PASSWORD
-    valueFrom:
-      {{- include "magento2.env.secretRef" (dict "context" $ctx "block" $m.amqp "key" "amqp-password" "hook" $hook) | nindent 6 }}
-  {{- end }}
-  {{- with $m.extraEnv }}
-  {{- toYaml . | nindent 2 }}
-  {{- end }}
-  {{- with .extraEnv }}
-  {{- toYaml . | nindent 2 }}
-  {{- end }}
+{{- define "magento2.php.iniDir" -}}
+/etc/magento/php/conf.d
 {{- end -}}
 
 {{/*
-magento2.volumes.data: the volumes holding the store's data: media and var (their claims, or
-emptyDirs when persistence is off) and /tmp. With "hook" true (the upgrade hook Job, which runs
-before the release's own objects exist) a claim of the chart is mounted only when it already
+magento2.php.ini: the php.ini of every PHP process of the store (php-fpm workers, cron, consumers,
+the upgrade and install): magento.php.ini as "key = value" lines.
+Usage: {{ include "magento2.php.ini" $ }}
+*/}}
+{{- define "magento2.php.ini" -}}
+; Rendered by the magento2 chart (magento.php.ini): every PHP process of the store reads it.
+{{- range $key, $value := .Values.magento.php.ini }}
+{{ $key }} = {{ ternary (quote $value) $value (eq (toString $value) "") }}
+{{- end }}
+{{- end -}}
+
+
+{{/*
+magento2.volumes.data: the volumes of every Magento pod: the chart's env.php and php.ini, the
+store's data, media and var (their claims, or emptyDirs when persistence is off), and /tmp. With
+"hook" true (the upgrade hook Job, which runs before the release's own objects exist) a claim of the chart is mounted only when it already
 exists (helm upgrade): on a first install there is no claim yet and nothing to share, so the hook
 gets an emptyDir instead of a pod that can never schedule. An existingClaim is always mounted.
 Usage: {{- include "magento2.volumes.data" (dict "context" $ "hook" false) | nindent 8 }}
 */}}
 {{- define "magento2.volumes.data" -}}
 {{- $ctx := .context -}}
+{{- include "magento2.volumes.appEtc" . }}
 {{- range $key := list "media" "var" }}
 {{- $p := index $ctx.Values.persistence $key }}
 {{- $claim := default (include "magento2.name" (dict "context" $ctx "component" $key)) $p.existingClaim }}
@@ -394,17 +287,40 @@ Usage: {{- include "magento2.volumes.data" (dict "context" $ "hook" false) | nin
 {{- end -}}
 
 {{/*
-magento2.volumeMounts.app: the mounts of a container running Magento from the app image: media,
-var and /tmp.
-Usage: {{- include "magento2.volumeMounts.app" $ | nindent 12 }}
+magento2.volumeMounts.app: the mounts of a container running Magento from the app image: the
+chart's app/etc/env.php (read-only, over the image's; not with "envPhp" false: the upgrade Job
+writes a copy), the chart's php.ini, media, var and /tmp.
+Usage: {{- include "magento2.volumeMounts.app" (dict "context" $ "envPhp" true) | nindent 12 }}
 */}}
 {{- define "magento2.volumeMounts.app" -}}
+{{- $root := .context.Values.web.documentRoot -}}
+{{- if .envPhp }}
+- name: app-etc
+  mountPath: {{ $root }}/app/etc/env.php
+  subPath: env.php
+  readOnly: true
+{{- end }}
+- name: app-etc
+  mountPath: {{ include "magento2.php.iniDir" .context }}/zz-magento.ini
+  subPath: php.ini
+  readOnly: true
 - name: media
-  mountPath: {{ .Values.web.documentRoot }}/pub/media
+  mountPath: {{ $root }}/pub/media
 - name: var
-  mountPath: {{ .Values.web.documentRoot }}/var
+  mountPath: {{ $root }}/var
 - name: tmp
   mountPath: /tmp
+{{- end -}}
+
+{{/*
+magento2.volumes.appEtc: the volume with the chart's env.php and php.ini: the release's ConfigMap,
+or with "hook" true the upgrade hook's copy (hooks run before the release's objects exist).
+Usage: {{- include "magento2.volumes.appEtc" (dict "context" $ "hook" false) | nindent 8 }}
+*/}}
+{{- define "magento2.volumes.appEtc" -}}
+- name: app-etc
+  configMap:
+    name: {{ include "magento2.name" (dict "context" .context "component" (ternary "upgrade-app-etc" "app-etc" (default false .hook))) }}
 {{- end -}}
 
 {{/*
@@ -427,7 +343,8 @@ securityContext:
 {{/*
 magento2.container.magento: a container that runs a bin/magento task from the app image (cron,
 upgrade) with tini as PID 1: image, working directory, security context, resources, env and the
-data mounts. `command` is the full command after tini.
+data mounts (with "envPhp" false no env.php: the upgrade Job brings a writable copy). `command` is
+the full command after tini.
 Usage: {{- include "magento2.container.magento" (dict "context" $ "name" "cron" "command" $cmd "values" .Values.cron "hook" false "env" $extraEnvVars) | nindent 8 }}
 */}}
 {{- define "magento2.container.magento" -}}
@@ -447,13 +364,26 @@ Usage: {{- include "magento2.container.magento" (dict "context" $ "name" "cron" 
   resources:
     {{- toYaml .values.resources | nindent 4 }}
   volumeMounts:
-    {{- include "magento2.volumeMounts.app" $ctx | nindent 4 }}
+    {{- include "magento2.volumeMounts.app" (dict "context" $ctx "envPhp" (ternary .envPhp true (hasKey . "envPhp"))) | nindent 4 }}
     {{- with .extraMounts }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
     {{- with .values.extraVolumeMounts }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+{{- end -}}
+
+{{/*
+magento2.checksums: the checksum/* pod annotations of every Magento pod (env ConfigMap and Secret,
+env.php and php.ini), as JSON: a change to any of them rolls the pods.
+Usage: {{ $checksums := include "magento2.checksums" $ | fromJson }}
+*/}}
+{{- define "magento2.checksums" -}}
+{{- $out := dict -}}
+{{- range $name, $template := dict "env" "/config/env-configmap.yaml" "env-secret" "/config/env-secret.yaml" "app-etc" "/config/app-etc-configmap.yaml" -}}
+{{- $_ := set $out (printf "checksum/%s" $name) (include "magento-common.pod.checksum" (dict "context" $ "template" $template)) -}}
+{{- end -}}
+{{- toJson $out -}}
 {{- end -}}
 
 {{/*
@@ -485,7 +415,7 @@ Usage: {{ include "magento2.frontService.annotations" $ | fromJson }}
 {{- if .Values.gke.backendConfig.enabled -}}
 {{- $_ := set $annotations "cloud.google.com/backend-config" (dict "default" (include "magento2.name" (dict "context" . "component" "web")) | toJson) -}}
 {{- end -}}
-{{- if and .Values.ingress.enabled (has .Values.ingress.className (list "gce" "gce-internal")) -}}
+{{- if include "magento2.gce" . -}}
 {{- $_ := set $annotations "cloud.google.com/neg" (dict "ingress" true | toJson) -}}
 {{- end -}}
 {{- toJson $annotations -}}

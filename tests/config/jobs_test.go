@@ -21,18 +21,25 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
 	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
-// magentoCall is one call of the stub bin/magento, as it logged it.
+// magentoCall is one call of the stub bin/magento, as it logged it, with the configuration it
+// read the ways Magento reads it (app/etc/env.php, $_ENV).
 type magentoCall struct {
-	Args        []string          `json:"args"`
-	Maintenance bool              `json:"maintenance"`
-	UID         int64             `json:"uid"`
-	CronEnv     map[string]string `json:"cron_env"`
-	QueueEnv    map[string]string `json:"queue_env"`
+	Args        []string       `json:"args"`
+	Maintenance bool           `json:"maintenance"`
+	UID         int64          `json:"uid"`
+	Cron        map[string]any `json:"cron"` // group → system/cron/<group>/use_separate_process
+	Queue       struct {
+		ConsumersWaitForMessages any `json:"consumers_wait_for_messages"`
+		CronRun                  any `json:"cron_run"`
+	} `json:"queue"`
+	Frontname string            `json:"frontname"`
+	Purges    map[string]string `json:"purges"` // cache host → Varnish's status line
 }
 
 // stubApp returns the stub store with app/etc/stub.json telling bin/magento which exit codes to
@@ -153,6 +160,7 @@ func TestMagento2UpgradeJob(t *testing.T) {
 			require.NotNil(t, uid)
 			for _, c := range calls {
 				assert.Equal(t, *uid, c.UID, "bin/magento %s runs as the pod's user", c.Args[0])
+				assert.Equal(t, "admin", c.Frontname, "bin/magento %s reads the chart's env.php (its writable copy)", c.Args[0])
 				// The flag is set exactly between maintenance:enable and maintenance:disable.
 				inMaintenance := c.Args[0] == "setup:upgrade" || (c.Args[0] == "app:config:import" && tc.exit[status] == 2) || c.Args[0] == "maintenance:disable"
 				if tc.exit[enable] != 0 {
@@ -191,15 +199,14 @@ func TestMagento2CronJobs(t *testing.T) {
 				call := calls[0]
 				assert.Equal(t, "cron:run", call.Args[0])
 				assert.Equal(t, *spec.SecurityContext.RunAsUser, call.UID)
-				want := map[string]string{}
-				for _, e := range c.Env {
-					if strings.HasPrefix(e.Name, "CONFIG__DEFAULT__SYSTEM__CRON__") {
-						want[e.Name] = e.Value
-						assert.True(t, strings.HasSuffix(e.Name, "__USE_SEPARATE_PROCESS") && e.Value == "0", "%s=%s", e.Name, e.Value)
-					}
+				// The groups this entry runs stay in its process (use_separate_process "0", as
+				// module-cron's ProcessCronQueueObserver reads system/cron/<group>/...): nothing
+				// forks into the background of a pod that ends with cron:run.
+				groups := cronGroups(t, render.Values(t, m2Chart, opts), strings.TrimPrefix(cj.Name, m2Name("cron-")))
+				require.NotEmpty(t, groups, "cron.jobs %s lists its groups", cj.Name)
+				for _, g := range groups {
+					assert.Equal(t, "0", call.Cron[g], "group %s runs in the cron:run process", g)
 				}
-				assert.NotEmpty(t, want, "the groups of %s run in this process", cj.Name)
-				assert.Equal(t, want, call.CronEnv)
 				// The args after cron:run are the entry's own.
 				args := c.Command[len(c.Command)-len(call.Args):]
 				assert.Equal(t, []string(args), call.Args)
@@ -266,8 +273,10 @@ func TestMagento2Consumers(t *testing.T) {
 			calls := magentoCalls(t, pod)
 			assert.Equal(t, want, commands(calls))
 			for _, c := range calls {
-				assert.Equal(t, "0", c.QueueEnv["MAGENTO_DC_QUEUE__CONSUMERS_WAIT_FOR_MESSAGES"], "consumers exit when their queue is empty")
-				assert.Equal(t, "0", c.QueueEnv["MAGENTO_DC_CRON_CONSUMERS_RUNNER__CRON_RUN"], "consumers_runner is off")
+				// Typed as Magento compares them: CallbackInvoker waits only on === 1,
+				// ConsumersRunner runs only on a truthy cron_run.
+				assert.Equal(t, float64(0), c.Queue.ConsumersWaitForMessages, "consumers exit when their queue is empty")
+				assert.Equal(t, false, c.Queue.CronRun, "consumers_runner is off")
 			}
 		})
 	}
@@ -295,7 +304,7 @@ func TestMagento2ConsumerDeployments(t *testing.T) {
 				"the consumer starts again after it exits:\n%s", pod.Logs("consumer"))
 			for _, c := range magentoCalls(t, pod)[:2] {
 				assert.Equal(t, []string{"queue:consumers:start", d["consumer"].(string), "--single-thread", "--max-messages=" + fmt.Sprint(table(t, vals, "consumers")["maxMessages"])}, c.Args)
-				assert.Equal(t, "1", c.QueueEnv["MAGENTO_DC_QUEUE__CONSUMERS_WAIT_FOR_MESSAGES"], "a dedicated consumer waits for messages")
+				assert.Equal(t, float64(1), c.Queue.ConsumersWaitForMessages, "a dedicated consumer waits for messages (=== 1)")
 			}
 			for _, term := range pod.Terminate() {
 				assert.False(t, term.Killed, "%s ignored SIGTERM", term.Container)
@@ -303,6 +312,25 @@ func TestMagento2ConsumerDeployments(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cronGroups returns the groups of the cron.jobs entry called name.
+func cronGroups(t *testing.T, vals chartutil.Values, name string) []string {
+	t.Helper()
+	jobs, _ := table(t, vals, "cron")["jobs"].([]any)
+	for _, j := range jobs {
+		job := j.(map[string]any)
+		if job["name"] == name {
+			groups, _ := job["groups"].([]any)
+			out := make([]string, len(groups))
+			for i, g := range groups {
+				out[i] = fmt.Sprint(g)
+			}
+			return out
+		}
+	}
+	t.Fatalf("no cron.jobs entry %s", name)
+	return nil
 }
 
 // valueStrings returns a list of strings from the merged values.
@@ -362,7 +390,8 @@ func TestMagento2NothingRunsDuringMaintenance(t *testing.T) {
 		mm := render.Render(t, m2Chart, o)
 		spec := render.Get[*appsv1.Deployment](t, mm, m2Name("consumer-orders")).Spec.Template.Spec
 		pod := runPodWithVolumes(t, mm, spec, o, map[string]fs.FS{"var": withFlag(t)})
-		time.Sleep(3 * time.Second)
+		require.Eventually(t, func() bool { return strings.Contains(pod.Logs("consumer"), "maintenance mode") }, 20*time.Second, 50*time.Millisecond,
+			"the consumer sees the flag and waits:\n%s", pod.Logs("consumer"))
 		assert.Empty(t, magentoCalls(t, pod), "the consumer waits while maintenance is on")
 		require.NoError(t, os.Remove(filepath.Join(pod.Volume("var"), ".maintenance.flag")))
 		require.Eventually(t, func() bool { return len(magentoCalls(t, pod)) > 0 }, 20*time.Second, 100*time.Millisecond,
@@ -377,4 +406,106 @@ func hasVolumeClaim(spec corev1.PodSpec, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestMagento2UpgradeJobInstalls runs the upgrade hook Job against a real, empty MariaDB with
+// upgrade.onNotInstalled "install": setup:db:status fails on the empty database, the Job's
+// db-state.php (through env.php's connection) finds no table at all, and setup:install runs once
+// with the store's settings and the admin user from its Secret, writing only the Job's own copy
+// of env.php; the next run finds Magento installed and installs nothing. A database that holds
+// other tables, an unreachable one, or "fail" install nothing.
+func TestMagento2UpgradeJobInstalls(t *testing.T) {
+	t.Parallel()
+	set := map[string]string{"upgrade.onNotInstalled": "install", "upgrade.install.adminSecret": "shop-admin"}
+	admin := map[string]string{"username": "shopadmin", "password": "admin-Passw0rd", "email": "admin@shop.example.com"}
+	// The minimal scenario's database: mysql.shop.svc.cluster.local, magento / magento / change-me.
+	const dbHost = "mysql.shop.svc.cluster.local"
+	run := func(t *testing.T, set map[string]string, db *database) (*podrun.Pod, int) {
+		t.Helper()
+		opts := render.Options{ValuesFiles: []string{m2Chart + "/ci/minimal-values.yaml"}, SetValues: set}
+		m := render.Render(t, m2Chart, opts)
+		job := render.Get[*batchv1.Job](t, m, m2Name("upgrade"))
+		pre := existing.For(t, m2Chart, opts.ValuesFiles).AddSecret("shop-admin", admin)
+		app := os.DirFS(stubAppWith(t, map[string]any{"database": true}))
+		pod := runPodExisting(t, m, job.Spec.Template.Spec, opts, pre, app, nil, func(o *podrun.Options) {
+			if db != nil {
+				o.JoinNetns = db.netns
+				o.HostAliases = map[string]string{dbHost: "127.0.0.1"}
+			}
+		})
+		done, err := pod.Wait("upgrade", 90*time.Second)
+		require.True(t, done, "the upgrade container did not finish:\n%s", pod.Logs("upgrade"))
+		return pod, exitCode(err)
+	}
+
+	t.Run("empty database: installed once", func(t *testing.T) {
+		t.Parallel()
+		db := startDatabase(t, "magento", "magento", "change-me")
+		pod, code := run(t, set, db)
+		require.Equal(t, 0, code, pod.Logs("upgrade"))
+		calls := commands(magentoCalls(t, pod))
+		require.Len(t, calls, 2, pod.Logs("upgrade"))
+		assert.Equal(t, "setup:db:status", calls[0])
+		assert.True(t, strings.HasPrefix(calls[1], "setup:install "), calls[1])
+		assert.Contains(t, pod.Logs("upgrade"), "installing Magento")
+
+		// setup:install got the store's settings, not its own defaults (localhost, root).
+		raw, err := os.ReadFile(filepath.Join(pod.Volume("var"), "stub-install.json"))
+		require.NoError(t, err)
+		var got map[string]string
+		require.NoError(t, json.Unmarshal(raw, &got))
+		for option, want := range map[string]string{
+			"db-host": dbHost + ":3306", "db-name": "magento", "db-user": "magento", "db-password": "change-me",
+			"backend-frontname": "admin", "admin-user": admin["username"], "admin-password": admin["password"],
+			"admin-email": admin["email"], "search-engine": "opensearch",
+			// The hook reaches the shared services by the ExternalName Services' targets.
+			"opensearch-host": "opensearch.shared-services.svc.cluster.local", "cache-backend-redis-server": "redis.shared-services.svc.cluster.local",
+			"session-save": "redis", "session-save-redis-host": "redis-sessions.shared-services.svc.cluster.local",
+			"cache-backend-redis-db": "0", "page-cache-redis-db": "1", "session-save-redis-db": "2",
+		} {
+			assert.Equal(t, want, got[option], "setup:install --%s", option)
+		}
+		assert.Len(t, got["key"], 32, "the crypt key the chart keeps")
+		assert.Equal(t, "1", db.sql(t, "SELECT COUNT(*) FROM magento.setup_module"), "the schema is there")
+
+		// What setup:install wrote went to the Job's own copy; the chart's env.php is untouched.
+		written, err := os.ReadFile(filepath.Join(pod.Volume("app-etc-copy"), "env.php"))
+		require.NoError(t, err)
+		chart, err := os.ReadFile(filepath.Join(pod.Volume("app-etc"), "env.php"))
+		require.NoError(t, err)
+		assert.NotContains(t, string(written), "getenv(", "setup:install rewrote the Job's copy with literal values")
+		assert.Contains(t, string(written), dbHost, "setup:install rewrote the Job's copy with literal values")
+		assert.Contains(t, string(chart), "getenv(", "the chart's env.php still reads the environment")
+
+		// The next upgrade finds Magento installed: nothing is installed again.
+		pod, code = run(t, set, db)
+		require.Equal(t, 0, code, pod.Logs("upgrade"))
+		assert.Equal(t, []string{"setup:db:status", "app:config:status"}, commands(magentoCalls(t, pod)))
+	})
+	for _, tc := range []struct {
+		name     string
+		set      map[string]string
+		tables   string // statements run first
+		database bool
+		want     string
+	}{
+		{name: "other tables: nothing installed", set: set, database: true, tables: "CREATE TABLE magento.other (id INT)", want: "no Magento installation"},
+		{name: "unreachable database", set: set, want: "cannot be reached"},
+		{name: "empty database with fail", set: map[string]string{"upgrade.onNotInstalled": "fail"}, database: true, want: "set upgrade.onNotInstalled"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var db *database
+			if tc.database {
+				db = startDatabase(t, "magento", "magento", "change-me")
+				if tc.tables != "" {
+					db.sql(t, tc.tables)
+				}
+			}
+			pod, code := run(t, tc.set, db)
+			assert.Equal(t, 1, code, pod.Logs("upgrade"))
+			assert.Contains(t, pod.Logs("upgrade"), tc.want)
+			assert.Equal(t, []string{"setup:db:status"}, commands(magentoCalls(t, pod)), "nothing but the status")
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
@@ -165,7 +167,8 @@ func checkRouting(t *testing.T, w *webPod) {
 	})
 }
 
-// frontController calls the stub index.php with headers and returns what PHP saw.
+// phpView is what the stub index.php reports: what nginx and php-fpm handed to PHP, and the
+// configuration as Magento reads it (app/etc/env.php, $_ENV).
 type phpView struct {
 	Script      string            `json:"script"`
 	HTTPS       *string           `json:"https"`
@@ -175,10 +178,12 @@ type phpView struct {
 	MageRunType *string           `json:"mage_run_type"`
 	User        int64             `json:"user"`
 	Cwd         string            `json:"cwd"`
-	Env         map[string]string `json:"env"`
+	Config      map[string]any    `json:"config"`
+	ConfigEnv   map[string]string `json:"config_env"`
 	Ini         map[string]any    `json:"ini"`
 }
 
+// frontController calls the stub index.php with headers and returns what PHP saw.
 func (w *webPod) frontController(t *testing.T, path string, header map[string]string) phpView {
 	t.Helper()
 	r := w.get(t, w.port(t, "nginx", "http"), path, header)
@@ -200,32 +205,84 @@ func (w *webPod) value(t *testing.T, path string) any {
 	return v
 }
 
-// checkPHP: php-fpm keeps the environment (clear_env = no) so Magento reads its configuration
-// from the ConfigMap and Secrets, runs as the pod's user in the store's root, and the chart's
-// php.ini settings are the ones in force (not the pub/.user.ini Magento ships).
+// secretValue resolves a container's env variable that comes from a Secret (rendered or declared
+// pre-existing), as the kubelet would.
+func (w *webPod) secretValue(t *testing.T, container, name string) string {
+	t.Helper()
+	e, ok := envVarOf(w.container(t, container), name)
+	require.True(t, ok, "%s has %s", container, name)
+	require.NotNil(t, e.ValueFrom)
+	require.NotNil(t, e.ValueFrom.SecretKeyRef)
+	_, secrets := w.existing.Data(w.manifests)
+	v, ok := secrets[e.ValueFrom.SecretKeyRef.Name][e.ValueFrom.SecretKeyRef.Key]
+	require.True(t, ok, "Secret %s key %s", e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key)
+	return string(v)
+}
+
+func envVarOf(c corev1.Container, name string) (corev1.EnvVar, bool) {
+	for _, e := range c.Env {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return corev1.EnvVar{}, false
+}
+
+// path reads a "/"-separated path of a decoded PHP array.
+func path(config map[string]any, p string) any {
+	var v any = config
+	for _, key := range strings.Split(p, "/") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[key]
+	}
+	return v
+}
+
+// checkPHP: web requests run with the chart's app/etc/env.php (not the image's) as Magento reads
+// it, CONFIG__* variables reach $_ENV, PHP runs as the pod's user in the store's root, and the
+// php.ini in force is the chart's: magento.php.ini for every PHP process, web.php.fpm.ini over it
+// for the web workers (not the pub/.user.ini Magento ships).
 func checkPHP(t *testing.T, w *webPod) {
-	ini := w.value(t, "web.php.ini").(map[string]any)
+	ini := map[string]any{}
+	for k, v := range w.value(t, "magento.php.ini").(map[string]any) {
+		ini[k] = v
+	}
+	for k, v := range w.value(t, "web.php.fpm.ini").(map[string]any) {
+		ini[k] = v
+	}
 	keys := make([]string, 0, len(ini))
 	for k := range ini {
 		keys = append(keys, k)
 	}
 	v := w.frontController(t, "/?ini="+strings.Join(keys, ","), nil)
-	t.Run("environment", func(t *testing.T) {
-		env := map[string]string{}
-		for _, name := range w.envConfigMaps(t) {
-			for k, val := range render.Get[*corev1.ConfigMap](t, w.manifests, name).Data {
-				env[k] = val
-			}
-		}
-		require.NotEmpty(t, env, "the php-fpm container's env ConfigMap")
-		for k, want := range env {
-			if strings.HasPrefix(k, "MAGENTO_DC_") || strings.HasPrefix(k, "CONFIG__") {
-				assert.Equal(t, want, v.Env[k], "PHP getenv(%s)", k)
-			}
-		}
-		assert.NotEmpty(t, v.Env["MAGENTO_DC_CRYPT__KEY"], "the crypt key reaches PHP from its Secret")
+	t.Run("configuration", func(t *testing.T) {
+		m := w.value(t, "magento").(map[string]any)
+		db := m["database"].(map[string]any)
+		assert.Equal(t, m["adminPath"], path(v.Config, "backend/frontName"), "the chart's env.php, not the image's")
+		assert.Equal(t, fmt.Sprintf("%s:%v", db["host"], db["port"]), path(v.Config, "db/connection/default/host"))
+		assert.Equal(t, w.secretValue(t, "php-fpm", "MAGENTO_CRYPT_KEY"), path(v.Config, "crypt/key"), "the crypt key from its Secret")
+		assert.Equal(t, w.secretValue(t, "php-fpm", "MAGENTO_DB_PASSWORD"), path(v.Config, "db/connection/default/password"))
 		require.NotNil(t, v.MageMode)
-		assert.Equal(t, w.value(t, "magento.mode"), *v.MageMode, "MAGE_MODE fastcgi_param")
+		assert.Equal(t, m["mode"], *v.MageMode, "MAGE_MODE fastcgi_param")
+		// CONFIG__* variables (the user's own, e.g. from extraEnvFromSecrets) reach $_ENV, where
+		// Magento reads them: variables_order keeps "E" under php-fpm.
+		configEnv := map[string]string{}
+		_, secrets := w.existing.Data(w.manifests)
+		for _, ef := range w.container(t, "php-fpm").EnvFrom {
+			if ef.SecretRef != nil {
+				for k, val := range secrets[ef.SecretRef.Name] {
+					if strings.HasPrefix(k, "CONFIG__") {
+						configEnv[k] = string(val)
+					}
+				}
+			}
+		}
+		for k, want := range configEnv {
+			assert.Equal(t, want, v.ConfigEnv[k], "$_ENV[%s]", k)
+		}
 	})
 	t.Run("user and directory", func(t *testing.T) {
 		uid := w.Spec.SecurityContext.RunAsUser
@@ -241,18 +298,6 @@ func checkPHP(t *testing.T, w *webPod) {
 			assert.Equal(t, normalizeIni(fmt.Sprint(want)), normalizeIni(fmt.Sprint(got)), "ini_get(%s)", k)
 		}
 	})
-}
-
-// envConfigMaps are the ConfigMaps the php-fpm container takes its environment from.
-func (w *webPod) envConfigMaps(t *testing.T) []string {
-	t.Helper()
-	var names []string
-	for _, ef := range w.container(t, "php-fpm").EnvFrom {
-		if ef.ConfigMapRef != nil {
-			names = append(names, ef.ConfigMapRef.Name)
-		}
-	}
-	return names
 }
 
 // normalizeIni compares ini values as PHP reads them: On/Off spellings are 1/"".
@@ -319,8 +364,8 @@ func trusts(list any, ip string) bool {
 	return false
 }
 
-// checkHealthServer: the kubelet's port answers /healthz without PHP and the php-fpm ping and
-// status through it, and serves nothing else.
+// checkHealthServer: the kubelet's port answers /healthz without PHP, php-fpm's ping and
+// Magento's health check through php-fpm's health pool, the pool status, and serves nothing else.
 func checkHealthServer(t *testing.T, w *webPod) {
 	health := w.port(t, "nginx", "health")
 	for _, tc := range []struct {
@@ -331,7 +376,8 @@ func checkHealthServer(t *testing.T, w *webPod) {
 		{"/healthz", 200, "ok"},
 		{"/fpm-ping", 200, "pong"},
 		{"/fpm-status", 200, "pool:"},
-		{"/health_check.php", 404, ""},
+		{"/health_check.php", 200, "healthy"},
+		{"/index.php", 404, ""},
 		{"/", 404, ""},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
@@ -500,4 +546,50 @@ func TestMagento2WebPodGracefulShutdown(t *testing.T) {
 		assert.Empty(t, term.HookError, "%s preStop", term.Container)
 		assert.False(t, term.Killed, "%s was still running at the end of the grace period", term.Container)
 	}
+}
+
+// TestMagento2WebPodSaturated: every php-fpm worker of the store busy with slow requests, and as
+// many again waiting in the listen queue (a flash sale): the kubelet's probes, run as it runs
+// them, still pass (liveness and readiness go through php-fpm's health pool), so the pod is slow,
+// not restarted nor taken out of rotation with all the others. A probe through the store's own
+// pool (readiness on the http port, as before) would fail.
+func TestMagento2WebPodSaturated(t *testing.T) {
+	t.Parallel()
+	const workers = 2
+	opts := render.Options{
+		ValuesFiles: []string{m2Chart + "/ci/minimal-values.yaml"},
+		SetValues:   map[string]string{"web.php.fpm.pm": "static", "web.php.fpm.maxChildren": strconv.Itoa(workers)},
+	}
+	w := startWebPod(t, opts)
+	http := w.port(t, "nginx", "http")
+	for range 2 * workers {
+		go func() { _, _ = w.tryGet(http, "/?sleep=20") }()
+	}
+	busy := func() int {
+		entries, _ := os.ReadDir(w.Volume("var"))
+		n := 0
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), "busy-") {
+				n++
+			}
+		}
+		return n
+	}
+	require.Eventually(t, func() bool { return busy() == workers }, 10*time.Second, 50*time.Millisecond, "every worker busy")
+	ctx := context.Background()
+	for _, c := range w.Spec.Containers {
+		for kind, probe := range map[string]*corev1.Probe{"liveness": c.LivenessProbe, "readiness": c.ReadinessProbe} {
+			if probe == nil {
+				continue
+			}
+			t.Run(c.Name+" "+kind, func(t *testing.T) {
+				for range max(probe.FailureThreshold, 1) {
+					assert.NoError(t, w.Probe(ctx, c, probe), "the kubelet's %s probe of %s while every worker is busy", kind, c.Name)
+				}
+			})
+		}
+	}
+	require.Equal(t, workers, busy(), "still saturated when the probes ran")
+	throughStore := &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/health_check.php", Port: intstr.FromString("http")}}, TimeoutSeconds: 2}
+	assert.Error(t, w.Probe(ctx, w.container(t, "nginx"), throughStore), "a probe that waits for the store's workers fails")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
@@ -102,7 +103,10 @@ func (r *redisConn) config(t *testing.T, name string) string {
 // from volumeFiles, and waits until its probes pass.
 func runRedisPod(t *testing.T, m *render.Manifests, sts *appsv1.StatefulSet, volumeFiles map[string]fs.FS) *podrun.Pod {
 	t.Helper()
-	configMaps, _ := renderedData(m)
+	// shared-services references nothing it does not render.
+	pre := &existing.Objects{}
+	pre.RequireComplete(t, m)
+	configMaps, _ := pre.Data(m)
 	spec := podrun.StatefulSetPod(sts.Name, sts.Spec.Template.Spec, sts.Spec.VolumeClaimTemplates, 0)
 	pod := podrun.Start(t, spec, podrun.Options{Programs: redisPrograms, ConfigMaps: configMaps, VolumeFiles: volumeFiles})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

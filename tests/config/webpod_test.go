@@ -21,6 +21,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
 	"github.com/magento-k8s/charts/tests/internal/repo"
@@ -45,6 +46,7 @@ type webPod struct {
 	manifests *render.Manifests
 	values    chartutil.Values
 	deploy    *appsv1.Deployment
+	existing  *existing.Objects // what the scenario presumes exists (its Secrets, ConfigMaps)
 }
 
 // container returns the pod's container by name.
@@ -68,7 +70,8 @@ func startWebPod(tb testing.TB, opts render.Options) *webPod {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(tb, pod.WaitReady(ctx), "web pod ready")
-	return &webPod{Pod: pod, manifests: m, values: render.Values(tb, m2Chart, opts), deploy: render.Get[*appsv1.Deployment](tb, m, m2Web)}
+	return &webPod{Pod: pod, manifests: m, values: render.Values(tb, m2Chart, opts), deploy: render.Get[*appsv1.Deployment](tb, m, m2Web),
+		existing: existing.For(tb, m2Chart, opts.ValuesFiles)}
 }
 
 // runWebPod starts the pod of the rendered web Deployment without waiting for it.
@@ -96,8 +99,17 @@ func runPodWithVolumes(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, 
 
 func runPodWith(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, app fs.FS, volumes map[string]fs.FS) *podrun.Pod {
 	tb.Helper()
+	return runPodExisting(tb, m, spec, opts, existing.For(tb, m2Chart, opts.ValuesFiles), app, volumes, nil)
+}
+
+// runPodExisting is runPodWith with the pre-existing objects given (the scenario's, plus a test's
+// own): every Secret and ConfigMap the rendered pods reference must be rendered or among them.
+// tweak, when given, changes the pod's options before it starts (e.g. the network it joins).
+func runPodExisting(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, pre *existing.Objects, app fs.FS, volumes map[string]fs.FS, tweak func(*podrun.Options)) *podrun.Pod {
+	tb.Helper()
+	pre.RequireComplete(tb, m)
 	vals := render.Values(tb, m2Chart, opts)
-	configMaps, secrets := renderedData(m)
+	configMaps, secrets := pre.Data(m)
 	docRoot, err := vals.PathValue("web.documentRoot")
 	require.NoError(tb, err)
 	appImage := ""
@@ -115,7 +127,7 @@ func runPodWith(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts re
 	for name, files := range volumes {
 		volumeFiles[name] = files
 	}
-	return podrun.Start(tb, spec, podrun.Options{
+	po := podrun.Options{
 		AppImage:     appImage,
 		DocumentRoot: docRoot.(string),
 		AppFiles:     app,
@@ -123,7 +135,11 @@ func runPodWith(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts re
 		Programs:     programs,
 		ConfigMaps:   configMaps,
 		Secrets:      secrets,
-	})
+	}
+	if tweak != nil {
+		tweak(&po)
+	}
+	return podrun.Start(tb, spec, po)
 }
 
 // response is what a request returned.
@@ -172,25 +188,4 @@ func (w *webPod) do(tb testing.TB, method string, port int, path string, header 
 // m2Name is the name of a component's object of the magento2 release.
 func m2Name(component string) string {
 	return render.DefaultReleaseName + "-magento2-" + component
-}
-
-// renderedData returns the data of the rendered ConfigMaps and Secrets by name, as a pod of the
-// release finds them (a Secret's stringData merged into its data).
-func renderedData(m *render.Manifests) (map[string]map[string]string, map[string]map[string][]byte) {
-	configMaps := map[string]map[string]string{}
-	for _, cm := range render.Find[*corev1.ConfigMap](m) {
-		configMaps[cm.Name] = cm.Data
-	}
-	secrets := map[string]map[string][]byte{}
-	for _, s := range render.Find[*corev1.Secret](m) {
-		data := map[string][]byte{}
-		for k, v := range s.Data {
-			data[k] = v
-		}
-		for k, v := range s.StringData {
-			data[k] = []byte(v)
-		}
-		secrets[s.Name] = data
-	}
-	return configMaps, secrets
 }

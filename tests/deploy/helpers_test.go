@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/fixtures"
 	"github.com/magento-k8s/charts/tests/internal/render"
 	"github.com/magento-k8s/charts/tests/internal/repo"
@@ -60,11 +61,12 @@ func helmOptions(tb testing.TB, namespace string, valuesFiles []string, set map[
 }
 
 // install renders the release as it will be installed (same name, namespace and values), creates
-// the fixtures its pods reference, and runs helm install --wait. It returns the rendered manifests.
+// what its scenario presumes exists (tests/testdata/existing) and the storage classes its claims
+// name, and runs helm install --wait. It returns the rendered manifests.
 func install(tb testing.TB, chartDir, namespace string, valuesFiles []string, set map[string]string) *render.Manifests {
 	tb.Helper()
 	m := render.Render(tb, chartDir, render.Options{ReleaseName: release, Namespace: namespace, ValuesFiles: valuesFiles, SetValues: set})
-	fixtures.Create(tb, clientset(tb), namespace, m)
+	fixtures.Create(tb, clientset(tb), namespace, m, existing.For(tb, chartDir, valuesFiles))
 	begin := time.Now()
 	require.NoError(tb, helm.InstallE(tb, helmOptions(tb, namespace, valuesFiles, set), abs(tb, chartDir)[0], release), "helm install --wait")
 	tb.Logf("helm install --wait took %.1fs", time.Since(begin).Seconds())

@@ -240,8 +240,18 @@ func checkHPA(t *testing.T, ns string, m *render.Manifests) {
 	})
 }
 
+// cronRunFor is how long the test's cron and consumer pods run on the simulated nodes (kwok's
+// pod-complete stage delay, scripts/cluster.sh): longer than the one-minute interval, so the next
+// schedule comes while a Job is still active.
+const (
+	cronRunFor         = 100 * time.Second
+	kwokCompleteDelay  = "pod-complete.stage.kwok.x-k8s.io/delay"
+	cronObserveFromRun = 75 * time.Second // past the next schedule, before the Job ends
+)
+
 // cronEveryMinute writes a values file that keeps the scenario's cron.jobs but schedules every
-// entry every minute, and returns its path (the scenario's own schedules may be hours apart).
+// entry every minute, with pods that run cronRunFor, and returns its path (the scenario's own
+// schedules may be hours apart).
 func cronEveryMinute(t *testing.T, chartDir string, valuesFiles []string) string {
 	t.Helper()
 	vals := render.Values(t, chartDir, render.Options{ValuesFiles: valuesFiles})
@@ -254,30 +264,36 @@ func cronEveryMinute(t *testing.T, chartDir string, valuesFiles []string) string
 		require.True(t, ok, "cron.jobs entry is a map, got %T", e)
 		entry["schedule"] = "* * * * *"
 	}
-	out, err := json.Marshal(map[string]any{"cron": map[string]any{"jobs": entries}})
+	runFor := map[string]string{kwokCompleteDelay: cronRunFor.String()}
+	out, err := json.Marshal(map[string]any{
+		"cron":      map[string]any{"jobs": entries, "podAnnotations": runFor},
+		"consumers": map[string]any{"schedule": "* * * * *", "podAnnotations": runFor},
+	})
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "cron-every-minute.yaml")
 	require.NoError(t, os.WriteFile(path, out, 0o600))
 	return path
 }
 
-// checkCronJobs: every unsuspended CronJob creates a Job on its schedule, and while we watch no
-// CronJob ever has two Jobs active; the suspended manual upgrade CronJob never runs.
+// checkCronJobs: every unsuspended CronJob creates a Job on its schedule; its Job runs longer
+// than the interval, and when the next schedule comes while it is active no second Job starts
+// (concurrencyPolicy Forbid, as the CronJob controller enforces it); the suspended manual upgrade
+// CronJob never runs.
 func checkCronJobs(t *testing.T, ns string, m *render.Manifests) {
 	cs := clientset(t)
-	scheduled := map[string]bool{}
+	first := map[string]time.Time{} // CronJob → when its first Job was created
 	suspended := map[string]bool{}
 	for _, cj := range render.Find[*batchv1.CronJob](m) {
 		if cj.Spec.Suspend != nil && *cj.Spec.Suspend {
 			suspended[cj.Name] = true
 		} else {
-			scheduled[cj.Name] = false
+			first[cj.Name] = time.Time{}
 		}
 	}
-	require.NotEmpty(t, scheduled)
+	require.NotEmpty(t, first)
 	maxActive := map[string]int{}
-	// Schedules are per minute: within two minutes every CronJob has run at least once.
-	eventually(t, "every CronJob created a Job", 150*time.Second, 2*time.Second, func(ctx context.Context) (bool, string) {
+	// The first run within a minute, then watched until past the next schedule.
+	eventually(t, "every CronJob ran a Job, watched past its next schedule", 60*time.Second+cronObserveFromRun+30*time.Second, 2*time.Second, func(ctx context.Context) (bool, string) {
 		jobs, err := cs.BatchV1().Jobs(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return false, err.Error()
@@ -289,28 +305,36 @@ func checkCronJobs(t *testing.T, ns string, m *render.Manifests) {
 				continue
 			}
 			assert.False(t, suspended[owner.Name], "suspended CronJob %s ran Job %s", owner.Name, j.Name)
-			scheduled[owner.Name] = true
+			if created := j.CreationTimestamp.Time; first[owner.Name].IsZero() || created.Before(first[owner.Name]) {
+				first[owner.Name] = created
+			}
 			if j.Status.CompletionTime == nil && j.Status.Failed == 0 {
 				active[owner.Name]++
 			}
 		}
-		for name, n := range active {
-			if n > maxActive[name] {
-				maxActive[name] = n
-			}
-		}
 		var waiting []string
-		for name, ran := range scheduled {
-			if !ran {
+		for name, at := range first {
+			maxActive[name] = max(maxActive[name], active[name])
+			if at.IsZero() || time.Since(at) < cronObserveFromRun {
 				waiting = append(waiting, name)
 			}
 		}
-		return len(waiting) == 0, fmt.Sprintf("no Job yet from %v", waiting)
+		sort.Strings(waiting)
+		return len(waiting) == 0, fmt.Sprintf("waiting for %v", waiting)
 	})
-	for name, n := range maxActive {
-		assert.LessOrEqual(t, n, 1, "CronJob %s had %d Jobs active at once", name, n)
+	// Jobs created while the first one ran: the next schedule came (a minute after it), Forbid
+	// skipped it.
+	jobs, err := cs.BatchV1().Jobs(ns).List(context.Background(), metav1.ListOptions{})
+	require.NoError(t, err)
+	jobsOf := map[string]int{}
+	for _, j := range jobs.Items {
+		if owner := metav1.GetControllerOf(&j); owner != nil && owner.Kind == "CronJob" && j.CreationTimestamp.Time.Before(first[owner.Name].Add(cronRunFor)) {
+			jobsOf[owner.Name]++
+		}
 	}
-	for name := range scheduled {
+	for name := range first {
+		assert.Equal(t, 1, maxActive[name], "CronJob %s: one Job active at a time", name)
+		assert.Equal(t, 1, jobsOf[name], "CronJob %s: no second Job while the first (running %s) was active past the next schedule", name, cronRunFor)
 		cj, err := cs.BatchV1().CronJobs(ns).Get(context.Background(), name, metav1.GetOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, batchv1.ForbidConcurrent, cj.Spec.ConcurrencyPolicy, name)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/golden"
 	"github.com/magento-k8s/charts/tests/internal/policy"
 	"github.com/magento-k8s/charts/tests/internal/render"
@@ -100,6 +101,18 @@ func TestBestPractices(t *testing.T) {
 				t.Errorf("%s (%s): %s", c, p.Source, f)
 			}
 		}
+	})
+}
+
+// TestReferencesResolve: every Secret, key, ConfigMap and claim the pods of every chart ×
+// scenario reference is rendered or declared as pre-existing for the scenario
+// (tests/testdata/existing), with the keys the pods read: a kubelet would refuse to start a
+// container otherwise, and the config and deploy tiers use exactly these, nothing made up.
+func TestReferencesResolve(t *testing.T) {
+	t.Parallel()
+	forEachScenario(t, func(t *testing.T, c scenarioCase) {
+		pre := existing.For(t, c.Chart.Dir, c.Scenario.ValuesFiles())
+		assert.Empty(t, pre.Missing(c.Render(t)), "%s: declare what the user brings in tests/testdata/existing/%s/%s.yaml", c, c.Chart.Name, c.Scenario.Name)
 	})
 }
 

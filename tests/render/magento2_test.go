@@ -96,7 +96,14 @@ func mountPaths(c corev1.Container) map[string]string {
 
 func TestMagento2WebPodTwoContainersWithTini(t *testing.T) {
 	t.Parallel()
-	for _, scenario := range []string{"minimal", "production", "gke", "everything"} {
+	// The app image each scenario's image.* names (global.imageRegistry, tag, digest).
+	images := map[string]string{
+		"minimal":    "registry.example.com/shop/magento:2.4.8-p3-build42",
+		"production": "registry.example.com/shop/magento:2.4.8-p3-build42",
+		"gke":        "europe-west4-docker.pkg.dev/acme-shop/images/magento:2.4.8-p3-build42",
+		"everything": "mirror.example.com/shop/magento:2.4.8-p3-build42@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+	}
+	for scenario, image := range images {
 		t.Run(scenario, func(t *testing.T) {
 			t.Parallel()
 			m := m2Scenario(t, scenario, nil)
@@ -122,7 +129,7 @@ func TestMagento2WebPodTwoContainersWithTini(t *testing.T) {
 			scan, ok := envVar(php, "PHP_INI_SCAN_DIR")
 			require.True(t, ok, "PHP_INI_SCAN_DIR adds the chart's php.ini")
 			assert.True(t, strings.HasPrefix(scan.Value, ":"), "keeps the image's own ini dir: %q", scan.Value)
-			assert.Equal(t, php.Image, container(t, spec, "php-fpm").Image)
+			assert.Equal(t, image, php.Image, "php-fpm runs the store's image")
 			assert.False(t, *spec.AutomountServiceAccountToken)
 		})
 	}
@@ -211,6 +218,9 @@ func TestMagento2NginxConfig(t *testing.T) {
 	assert.Contains(t, conf, "location = /robots.txt", "extraServerConfig is added to the server block")
 }
 
+// TestMagento2PhpFpmSizedFromMemoryLimit: pm.max_children lets every worker reach its
+// memory_limit inside the container's limit, with OPcache's shared memory counted once (it is
+// one segment shared by all workers, not per worker).
 func TestMagento2PhpFpmSizedFromMemoryLimit(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -218,10 +228,15 @@ func TestMagento2PhpFpmSizedFromMemoryLimit(t *testing.T) {
 		set          map[string]string
 		wantChildren int
 	}{
-		{name: "defaults 2Gi", wantChildren: 7}, // (2048 - 256) / 256
-		{name: "4Gi limit", set: map[string]string{"web.php.resources.limits.memory": "4Gi"}, wantChildren: 15},
-		{name: "decimal units", set: map[string]string{"web.php.resources.limits.memory": "3000M", "web.php.fpm.memoryPerChild": "200Mi"}, wantChildren: 13}, // (2861 - 256) / 200
-		{name: "explicit that fits", set: map[string]string{"web.php.fpm.maxChildren": "5"}, wantChildren: 5},
+		// (limit - 512 OPcache - 64 reserved - 128 health worker) / 756 memory_limit
+		{name: "defaults", wantChildren: 4}, // (4096 - 704) / 756
+		{name: "2Gi limit", set: map[string]string{"web.php.resources.limits.memory": "2Gi"}, wantChildren: 1},
+		{name: "8Gi limit", set: map[string]string{"web.php.resources.limits.memory": "8Gi"}, wantChildren: 9},
+		{name: "decimal units", set: map[string]string{"web.php.resources.limits.memory": "3000M"}, wantChildren: 2},                                      // (2861 - 704) / 756
+		{name: "smaller workers", set: map[string]string{"web.php.fpm.ini.memory_limit": "512M"}, wantChildren: 6},                                        // (4096 - 704) / 512
+		{name: "smaller OPcache", set: map[string]string{`magento.php.ini.opcache\.memory_consumption`: "64"}, wantChildren: 5},                           // (4096 - 64 - 192) / 756
+		{name: "APCu counted", set: map[string]string{"web.php.fpm.ini.memory_limit": "256M", `magento.php.ini.apc\.shm_size`: "256M"}, wantChildren: 12}, // (4096 - 704 - 256) / 256
+		{name: "explicit that fits", set: map[string]string{"web.php.fpm.maxChildren": "3"}, wantChildren: 3},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -233,6 +248,7 @@ func TestMagento2PhpFpmSizedFromMemoryLimit(t *testing.T) {
 			assert.Contains(t, conf, "clear_env = no")
 			assert.Contains(t, conf, "ping.path = /fpm-ping")
 			assert.Contains(t, conf, "pm.status_path = /fpm-status")
+			assert.Contains(t, conf, "php_value[memory_limit] = ", "the web workers' own memory_limit")
 		})
 	}
 }
@@ -245,7 +261,8 @@ func TestMagento2ConfigChangeRollsPods(t *testing.T) {
 		checksum string
 	}{
 		{set: map[string]string{"web.nginx.clientMaxBodySize": "128m"}, checksum: "checksum/nginx"},
-		{set: map[string]string{"web.php.ini.memory_limit": "1G"}, checksum: "checksum/php"},
+		{set: map[string]string{"web.php.fpm.ini.memory_limit": "512M"}, checksum: "checksum/php"},
+		{set: map[string]string{"magento.php.ini.memory_limit": "1G"}, checksum: "checksum/app-etc"},
 		{set: map[string]string{"magento.database.host": "db2"}, checksum: "checksum/env"},
 		{set: map[string]string{"magento.database.password": "rotated"}, checksum: "checksum/env-secret"},
 	}
@@ -260,25 +277,26 @@ func TestMagento2ConfigChangeRollsPods(t *testing.T) {
 	}
 }
 
+// TestMagento2EnvironmentAndSecrets: the variables env.php reads (what Magento makes of them is
+// the config tier's contract test, which runs the rendered env.php), none that Magento's
+// DeploymentConfig would take as a flat override, and secrets only through Secrets.
 func TestMagento2EnvironmentAndSecrets(t *testing.T) {
 	t.Parallel()
 	m := m2Scenario(t, "everything", nil)
 	env := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
 	for key, want := range map[string]string{
-		"MAGE_MODE": "production",
-		"MAGENTO_DC_DB__CONNECTION__DEFAULT__HOST":                          "mysql:3306",
-		"MAGENTO_DC_CACHE__FRONTEND__DEFAULT__BACKEND_OPTIONS__SERVER":      m2Name("redis"),
-		"MAGENTO_DC_CACHE__FRONTEND__PAGE_CACHE__BACKEND_OPTIONS__DATABASE": "1",
-		"MAGENTO_DC_SESSION__SAVE":                                          "redis",
-		"MAGENTO_DC_SESSION__REDIS__DATABASE":                               "2",
-		"MAGENTO_DC_CACHE__FRONTEND__DEFAULT__ID_PREFIX":                    "shop_acc_",
-		"MAGENTO_DC_QUEUE__AMQP__HOST":                                      m2Name("amqp"),
-		"MAGENTO_DC_BACKEND__FRONTNAME":                                     "beheer",
-		"CONFIG__DEFAULT__CATALOG__SEARCH__ENGINE":                          "elasticsearch8",
-		"CONFIG__DEFAULT__CATALOG__SEARCH__ELASTICSEARCH8_SERVER_HOSTNAME":  m2Name("search"),
-		"CONFIG__DEFAULT__CATALOG__SEARCH__ELASTICSEARCH8_ENABLE_AUTH":      "1",
-		"CONFIG__DEFAULT__WEB__SECURE__BASE_URL":                            "https://www.shop.example.com/",
-		"CONFIG__DEFAULT__WEB__SECURE__USE_IN_FRONTEND":                     "1",
+		"MAGE_MODE":                   "production",
+		"MAGENTO_DB_HOST":             "mysql:3306",
+		"MAGENTO_REDIS_HOST":          m2Name("redis"),
+		"MAGENTO_REDIS_PAGE_CACHE_DB": "1",
+		"MAGENTO_SESSION_REDIS_DB":    "2",
+		"MAGENTO_CACHE_ID_PREFIX":     "shop_acc_",
+		"MAGENTO_AMQP_HOST":           m2Name("amqp"),
+		"MAGENTO_ADMIN_PATH":          "beheer",
+		"MAGENTO_SEARCH_ENGINE":       "elasticsearch8",
+		"MAGENTO_SEARCH_HOST":         m2Name("search"),
+		"MAGENTO_SEARCH_USERNAME":     "shop",
+		"MAGENTO_BASE_URL":            "https://www.shop.example.com/",
 	} {
 		assert.Equal(t, want, env[key], key)
 	}
@@ -295,13 +313,7 @@ func TestMagento2EnvironmentAndSecrets(t *testing.T) {
 	assert.Equal(t, "amqp-s3cret", string(secret.Data["amqp-password"]))
 
 	php := container(t, render.Get[*appsv1.Deployment](t, m, m2Name("web")).Spec.Template.Spec, "php-fpm")
-	for _, name := range []string{
-		"MAGENTO_DC_DB__CONNECTION__DEFAULT__PASSWORD",
-		"MAGENTO_DC_CRYPT__KEY",
-		"MAGENTO_DC_SESSION__REDIS__PASSWORD",
-		"MAGENTO_DC_QUEUE__AMQP__PASSWORD",
-		"CONFIG__DEFAULT__CATALOG__SEARCH__ELASTICSEARCH8_PASSWORD",
-	} {
+	for _, name := range []string{"MAGENTO_DB_PASSWORD", "MAGENTO_CRYPT_KEY", "MAGENTO_REDIS_PASSWORD", "MAGENTO_SESSION_REDIS_PASSWORD", "MAGENTO_AMQP_PASSWORD", "MAGENTO_SEARCH_PASSWORD"} {
 		e, ok := envVar(php, name)
 		require.True(t, ok, name)
 		require.NotNil(t, e.ValueFrom, name)
@@ -309,14 +321,34 @@ func TestMagento2EnvironmentAndSecrets(t *testing.T) {
 	}
 	assert.Equal(t, "shop-integrations", php.EnvFrom[1].SecretRef.Name, "extraEnvFromSecrets")
 
+	// Magento's DeploymentConfig takes every variable whose name contains MAGENTO_DC_ as a flat
+	// override of env.php (framework/App/DeploymentConfig.php, getAllEnvOverrides: strpos): the
+	// chart sets none, in any scenario or container.
+	for _, scenario := range []string{"minimal", "production", "gke", "everything"} {
+		sm := m2Scenario(t, scenario, nil)
+		for _, cm := range render.Find[*corev1.ConfigMap](sm) {
+			for key := range cm.Data {
+				assert.NotContains(t, key, "MAGENTO_DC_", "%s: ConfigMap %s", scenario, cm.Name)
+			}
+		}
+		for _, pt := range sm.PodTemplates() {
+			for _, c := range render.Containers(pt.Spec) {
+				for _, e := range c.Env {
+					assert.NotContains(t, e.Name, "MAGENTO_DC_", "%s: %s container %s", scenario, pt, c.Name)
+				}
+			}
+		}
+	}
+
 	// existingSecret everywhere: no chart-stored password, references to the user's Secrets.
 	prod := m2Scenario(t, "production", nil)
 	prodPhp := container(t, render.Get[*appsv1.Deployment](t, prod, m2Name("web")).Spec.Template.Spec, "php-fpm")
 	for name, want := range map[string][2]string{
-		"MAGENTO_DC_DB__CONNECTION__DEFAULT__PASSWORD": {"shop-db", "password"},
-		"MAGENTO_DC_CRYPT__KEY":                        {"shop-crypt-key", "key"},
-		"MAGENTO_DC_SESSION__REDIS__PASSWORD":          {"shop-redis", "password"},
-		"MAGENTO_DC_QUEUE__AMQP__PASSWORD":             {"shop-amqp", "password"},
+		"MAGENTO_DB_PASSWORD":            {"shop-db", "password"},
+		"MAGENTO_CRYPT_KEY":              {"shop-crypt-key", "key"},
+		"MAGENTO_REDIS_PASSWORD":         {"shop-redis", "password"},
+		"MAGENTO_SESSION_REDIS_PASSWORD": {"shop-redis", "password"},
+		"MAGENTO_AMQP_PASSWORD":          {"shop-amqp", "password"},
 	} {
 		e, ok := envVar(prodPhp, name)
 		require.True(t, ok, name)
@@ -366,7 +398,7 @@ func TestMagento2Probes(t *testing.T) {
 	php := container(t, spec, "php-fpm")
 	require.NotNil(t, nginx.ReadinessProbe)
 	assert.Equal(t, "/health_check.php", nginx.ReadinessProbe.HTTPGet.Path)
-	assert.Equal(t, "http", nginx.ReadinessProbe.HTTPGet.Port.String())
+	assert.Equal(t, "health", nginx.ReadinessProbe.HTTPGet.Port.String(), "through php-fpm's health pool")
 	var healthPort int32
 	for _, p := range nginx.Ports {
 		if p.Name == "health" {
@@ -374,20 +406,22 @@ func TestMagento2Probes(t *testing.T) {
 		}
 	}
 	require.NotZero(t, healthPort, "nginx's health port")
-	for _, c := range []corev1.Container{nginx, php} {
-		require.NotNil(t, c.StartupProbe, c.Name)
-		require.NotNil(t, c.LivenessProbe, c.Name)
-		assert.NotEqual(t, "/health_check.php", c.LivenessProbe.HTTPGet.Path, "%s liveness must not depend on the database or Redis", c.Name)
-		// Both containers' liveness goes through nginx's health server (a named port only
-		// resolves in the probed container's own ports, so php-fpm uses the number).
-		port := c.LivenessProbe.HTTPGet.Port
-		if port.StrVal == "health" {
-			assert.Equal(t, "nginx", c.Name, "only nginx has the named port")
-		} else {
-			assert.Equal(t, healthPort, port.IntVal, c.Name)
-		}
+	// nginx's liveness asks nginx itself, never PHP, the database or Redis.
+	require.NotNil(t, nginx.StartupProbe)
+	require.NotNil(t, nginx.LivenessProbe.HTTPGet)
+	assert.Equal(t, "/healthz", nginx.LivenessProbe.HTTPGet.Path)
+	assert.Equal(t, "health", nginx.LivenessProbe.HTTPGet.Port.String())
+	// php-fpm's startup and liveness go through nginx's health server to its ping (a named port
+	// only resolves in the probed container's own ports, so php-fpm uses the number), answered by
+	// its health pool, apart from the store's workers. The config tier runs the probes of a
+	// saturated pod (TestMagento2WebPodSaturated).
+	for _, probe := range []*corev1.Probe{php.StartupProbe, php.LivenessProbe} {
+		require.NotNil(t, probe.HTTPGet)
+		assert.Equal(t, "/fpm-ping", probe.HTTPGet.Path)
+		assert.Equal(t, healthPort, probe.HTTPGet.Port.IntVal)
 	}
-	assert.Equal(t, "/fpm-ping", php.LivenessProbe.HTTPGet.Path)
+	conf := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "minimal", nil), m2Name("php")).Data["php-fpm.conf"]
+	assert.Contains(t, conf, "[health]\nlisten = 127.0.0.1:9001\n")
 }
 
 func TestMagento2ZeroDowntimeRollout(t *testing.T) {
@@ -456,13 +490,11 @@ func TestMagento2CronJobs(t *testing.T) {
 			assert.Len(t, cronJobsNamed(m, m2Name("cron-")), len(tc.want))
 		})
 	}
-	// Each group that a CronJob runs stays in its process.
-	m := m2Scenario(t, "minimal", nil)
-	c := render.Get[*batchv1.CronJob](t, m, m2Name("cron-main")).Spec.JobTemplate.Spec.Template.Spec.Containers[0]
-	for _, group := range []string{"DEFAULT", "CONSUMERS"} {
-		e, ok := envVar(c, "CONFIG__DEFAULT__SYSTEM__CRON__"+group+"__USE_SEPARATE_PROCESS")
-		require.True(t, ok, group)
-		assert.Equal(t, "0", e.Value)
+	// Every group a CronJob runs stays in its process (env.php's system section; what Magento
+	// makes of it is the config tier's contract test).
+	for scenario, want := range map[string]string{"minimal": "consumers default index", "everything": "consumers ddg_automation default index"} {
+		env := render.Get[*corev1.ConfigMap](t, m2Scenario(t, scenario, nil), m2Name("env")).Data
+		assert.Equal(t, want, env["MAGENTO_CRON_IN_PROCESS_GROUPS"], scenario)
 	}
 	assert.Empty(t, cronJobsNamed(m2Scenario(t, "minimal", map[string]string{"cron.enabled": "false"}), m2Name("cron-")))
 }
@@ -484,6 +516,11 @@ func cronJobsNamed(m *render.Manifests, prefix string) []*batchv1.CronJob {
 	return out
 }
 
+// TestMagento2UpgradeHook: the hook Job runs the chart's upgrade script (files/upgrade.sh) with a
+// writable app/etc made of the image's and the chart's env.php; its configuration comes from hook
+// copies made before it, whose hosts are the ExternalName Services' targets (the Services are
+// release objects, created after pre-install hooks). What the script does is the config tier's
+// TestMagento2UpgradeJob.
 func TestMagento2UpgradeHook(t *testing.T) {
 	t.Parallel()
 	m := m2Scenario(t, "minimal", nil)
@@ -495,8 +532,26 @@ func TestMagento2UpgradeHook(t *testing.T) {
 	pod := job.Spec.Template.Spec
 	require.Len(t, pod.Containers, 1)
 	c := pod.Containers[0]
-	script := c.Command[len(c.Command)-1]
-	order := []string{"setup:db:status", "trap 'magento maintenance:disable || true' EXIT", "maintenance:enable", "setup:upgrade --keep-generated", "app:config:import"}
+	assert.Equal(t, []string{"/usr/bin/tini", "-g", "--", "/bin/sh", "/etc/magento/upgrade/upgrade.sh"}, c.Command)
+	mounts := mountPaths(c)
+	assert.Equal(t, "app-etc-copy", mounts["/var/www/html/app/etc"], "setup:upgrade gets a writable app/etc")
+	assert.Empty(t, mounts["/var/www/html/app/etc/env.php"], "the Job's env.php is its writable copy")
+	assert.Equal(t, "app-etc", mounts["/etc/magento/upgrade"])
+	require.Len(t, pod.InitContainers, 1)
+	assert.Contains(t, lastArg(pod.InitContainers[0]), "cp /etc/magento/upgrade/env.php /app-etc/env.php", "the chart's env.php in the copy")
+
+	// Its configuration: hook copies created before the Job, from the same helpers.
+	appEtc := render.Get[*corev1.ConfigMap](t, m, m2Name("app-etc"))
+	hookAppEtc := render.Get[*corev1.ConfigMap](t, m, m2Name("upgrade-app-etc"))
+	assert.Equal(t, appEtc.Data, hookAppEtc.Data)
+	assert.Equal(t, m2Name("upgrade-app-etc"), volume(t, pod, "app-etc").ConfigMap.Name)
+	script := appEtc.Data["upgrade.sh"]
+	// The upgrade under maintenance, switched off again on the way out; setup:db:status decides.
+	require.Contains(t, script, "\n  2) upgrade ;;")
+	decide := strings.Index(script, "magento setup:db:status ||")
+	require.Greater(t, decide, strings.Index(script, "upgrade() {"), "the status decides after the functions are defined")
+	script = script[strings.Index(script, "upgrade() {"):]
+	order := []string{"trap 'magento maintenance:disable || true' EXIT", "magento maintenance:enable", "magento setup:upgrade --keep-generated", "magento app:config:import"}
 	last := -1
 	for _, step := range order {
 		i := strings.Index(script, step)
@@ -504,20 +559,42 @@ func TestMagento2UpgradeHook(t *testing.T) {
 		assert.Greater(t, i, last, "%q comes after the previous step", step)
 		last = i
 	}
-	assert.Equal(t, "/usr/bin/tini", c.Command[0])
-	assert.Equal(t, "app-etc", mountPaths(c)["/var/www/html/app/etc"], "setup:upgrade gets a writable app/etc")
-
-	// Its configuration: hook copies created before the Job, from the same helpers.
 	envCM := render.Get[*corev1.ConfigMap](t, m, m2Name("upgrade-env"))
 	assert.Equal(t, "-10", envCM.Annotations["helm.sh/hook-weight"])
-	assert.Equal(t, render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data, envCM.Data)
 	assert.Equal(t, m2Name("upgrade-env"), c.EnvFrom[0].ConfigMapRef.Name)
+	release := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
+	hosts := map[string]string{
+		"MAGENTO_REDIS_HOST":         "redis.shared-services.svc.cluster.local",
+		"MAGENTO_SESSION_REDIS_HOST": "redis-sessions.shared-services.svc.cluster.local",
+		"MAGENTO_SEARCH_HOST":        "opensearch.shared-services.svc.cluster.local",
+	}
+	for key, value := range release {
+		if want, ok := hosts[key]; ok {
+			assert.Equal(t, want, envCM.Data[key], "the hook reaches %s without the ExternalName Service", key)
+			continue
+		}
+		assert.Equal(t, value, envCM.Data[key], key)
+	}
 
 	manual := render.Get[*batchv1.CronJob](t, m, m2Name("upgrade"))
 	require.NotNil(t, manual.Spec.Suspend)
 	assert.True(t, *manual.Spec.Suspend, "operators start the manual upgrade by hand")
-	assert.Equal(t, script, lastArg(manual.Spec.JobTemplate.Spec.Template.Spec.Containers[0]))
-	assert.Equal(t, m2Name("env"), manual.Spec.JobTemplate.Spec.Template.Spec.Containers[0].EnvFrom[0].ConfigMapRef.Name)
+	manualPod := manual.Spec.JobTemplate.Spec.Template.Spec
+	assert.Equal(t, c.Command, manualPod.Containers[0].Command)
+	assert.Equal(t, m2Name("env"), manualPod.Containers[0].EnvFrom[0].ConfigMapRef.Name)
+	assert.Equal(t, m2Name("app-etc"), volume(t, manualPod, "app-etc").ConfigMap.Name)
+
+	// The first installation takes its admin user from a Secret.
+	install := m2Scenario(t, "minimal", map[string]string{"upgrade.onNotInstalled": "install", "upgrade.install.adminSecret": "shop-admin"})
+	ic := render.Get[*batchv1.Job](t, install, m2Name("upgrade")).Spec.Template.Spec.Containers[0]
+	for name, key := range map[string]string{"ADMIN_USER": "username", "ADMIN_PASSWORD": "password", "ADMIN_EMAIL": "email"} {
+		e, ok := envVar(ic, name)
+		require.True(t, ok, name)
+		assert.Equal(t, [2]string{"shop-admin", key}, [2]string{e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key}, name)
+	}
+	e, ok := envVar(ic, "ON_NOT_INSTALLED")
+	require.True(t, ok)
+	assert.Equal(t, "install", e.Value)
 
 	off := m2Scenario(t, "minimal", map[string]string{"upgrade.enabled": "false"})
 	assert.False(t, has(off, "Job", m2Name("upgrade")))
@@ -569,6 +646,8 @@ func TestMagento2GKE(t *testing.T) {
 	bc := render.GetUnstructured(t, m, "BackendConfig", m2Name("web"))
 	path, _, _ := unstructured.NestedString(bc.Object, "spec", "healthCheck", "requestPath")
 	assert.Equal(t, "/health_check.php", path)
+	port, _, _ := unstructured.NestedInt64(bc.Object, "spec", "healthCheck", "port")
+	assert.Equal(t, int64(8080), port, "the health check probes the port the web pods serve")
 	timeout, _, _ := unstructured.NestedInt64(bc.Object, "spec", "timeoutSec")
 	assert.Equal(t, int64(600), timeout)
 
@@ -578,7 +657,7 @@ func TestMagento2GKE(t *testing.T) {
 
 	// Cloud SQL over its private IP: no proxy sidecar anywhere.
 	env := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
-	assert.Equal(t, "10.20.0.3:3306", env["MAGENTO_DC_DB__CONNECTION__DEFAULT__HOST"])
+	assert.Equal(t, "10.20.0.3:3306", env["MAGENTO_DB_HOST"])
 	for _, pt := range m.PodTemplates() {
 		for _, c := range pt.Spec.Containers {
 			assert.NotContains(t, c.Image, "cloud-sql-proxy", "%s has no Cloud SQL proxy sidecar", pt.String())
@@ -586,6 +665,16 @@ func TestMagento2GKE(t *testing.T) {
 	}
 	pvc := render.Get[*corev1.PersistentVolumeClaim](t, m, m2Name("media"))
 	assert.Equal(t, "standard-rwx", *pvc.Spec.StorageClassName)
+
+	// Google's load balancers and health checkers reach the pods from their own ranges: their
+	// X-Forwarded-For is trusted; and a stopping pod serves until its network endpoint is gone.
+	conf := render.Get[*corev1.ConfigMap](t, m, m2Name("nginx")).Data["nginx.conf"]
+	assert.Contains(t, conf, "set_real_ip_from 130.211.0.0/22;")
+	assert.Contains(t, conf, "set_real_ip_from 35.191.0.0/16;")
+	assert.NotContains(t, render.Get[*corev1.ConfigMap](t, m2Scenario(t, "production", nil), m2Name("nginx")).Data["nginx.conf"], "130.211.0.0/22", "only behind Google's load balancer")
+	spec := render.Get[*appsv1.Deployment](t, m, m2Name("web")).Spec.Template.Spec
+	assert.Contains(t, strings.Join(container(t, spec, "nginx").Lifecycle.PreStop.Exec.Command, " "), "sleep 45;", "gke.negDrainSeconds")
+	assert.Greater(t, *spec.TerminationGracePeriodSeconds, int64(45+15))
 }
 
 func TestMagento2Autoscaling(t *testing.T) {
@@ -688,14 +777,14 @@ func TestMagento2ExternalServices(t *testing.T) {
 		})
 	}
 	gke := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "gke", nil), m2Name("env")).Data
-	assert.Equal(t, "10.20.1.4", gke["MAGENTO_DC_SESSION__REDIS__HOST"], "a managed Redis by address")
+	assert.Equal(t, "10.20.1.4", gke["MAGENTO_SESSION_REDIS_HOST"], "a managed Redis by address")
 	// The shared-services layout: sessions on their own Redis, which never evicts.
 	minimal := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "minimal", nil), m2Name("env")).Data
-	assert.Equal(t, m2Name("redis"), minimal["MAGENTO_DC_CACHE__FRONTEND__DEFAULT__BACKEND_OPTIONS__SERVER"])
-	assert.Equal(t, m2Name("redis-sessions"), minimal["MAGENTO_DC_SESSION__REDIS__HOST"])
+	assert.Equal(t, m2Name("redis"), minimal["MAGENTO_REDIS_HOST"])
+	assert.Equal(t, m2Name("redis-sessions"), minimal["MAGENTO_SESSION_REDIS_HOST"])
 	own := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "minimal", map[string]string{"magento.redis.sessionHost": "sessions.example.internal", "magento.redis.sessionPort": "6380"}), m2Name("env")).Data
-	assert.Equal(t, "sessions.example.internal", own["MAGENTO_DC_SESSION__REDIS__HOST"])
-	assert.Equal(t, "6380", own["MAGENTO_DC_SESSION__REDIS__PORT"])
+	assert.Equal(t, "sessions.example.internal", own["MAGENTO_SESSION_REDIS_HOST"])
+	assert.Equal(t, "6380", own["MAGENTO_SESSION_REDIS_PORT"])
 }
 
 func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
@@ -793,14 +882,15 @@ func TestMagento2Consumers(t *testing.T) {
 		t.Run(fmt.Sprintf("%s %v", tc.scenario, tc.set), func(t *testing.T) {
 			t.Parallel()
 			m := m2Scenario(t, tc.scenario, tc.set)
-			env := render.Get[*corev1.ConfigMap](t, m, m2Name("env"))
-			assert.Equal(t, "0", env.Data["MAGENTO_DC_CRON_CONSUMERS_RUNNER__CRON_RUN"])
 			_, ok := m.Lookup("CronJob", m2Name("consumers"))
 			assert.Equal(t, tc.cronJob, ok, "consumers CronJob")
 			if ok {
 				cj := render.Get[*batchv1.CronJob](t, m, m2Name("consumers"))
 				assert.Equal(t, batchv1.ForbidConcurrent, cj.Spec.ConcurrencyPolicy)
 				assert.Equal(t, corev1.RestartPolicyNever, cj.Spec.JobTemplate.Spec.Template.Spec.RestartPolicy)
+				e, found := envVar(cj.Spec.JobTemplate.Spec.Template.Spec.Containers[0], "MAGENTO_QUEUE_CONSUMERS_WAIT_FOR_MESSAGES")
+				require.True(t, found)
+				assert.Equal(t, "0", e.Value, "the scheduled consumers exit when their queue is empty")
 			}
 			got := map[string]int32{}
 			for _, d := range render.Find[*appsv1.Deployment](m) {
@@ -927,7 +1017,7 @@ func TestMagento2HTTPRoute(t *testing.T) {
 	// Alone, with its own host names: they make the base URL.
 	alone := m2Scenario(t, "minimal", map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "gw", "httpRoute.hostnames[0]": "shop.example.org"})
 	env := render.Get[*corev1.ConfigMap](t, alone, m2Name("env"))
-	assert.Equal(t, "https://shop.example.org/", env.Data["CONFIG__DEFAULT__WEB__SECURE__BASE_URL"])
+	assert.Equal(t, "https://shop.example.org/", env.Data["MAGENTO_BASE_URL"])
 }
 
 // TestMagento2VarnishFront: with Varnish the Ingress (and the GKE annotations of the front
@@ -949,16 +1039,50 @@ func TestMagento2VarnishFront(t *testing.T) {
 	assert.NotEmpty(t, front.Annotations["cloud.google.com/backend-config"], "the load balancer's health check follows the front")
 	web := render.Get[*corev1.Service](t, m, m2Name("web"))
 	assert.Empty(t, web.Annotations["cloud.google.com/backend-config"])
+	bc := render.GetUnstructured(t, m, "BackendConfig", m2Name("web"))
+	path, _, _ := unstructured.NestedString(bc.Object, "spec", "healthCheck", "requestPath")
+	port, _, _ := unstructured.NestedInt64(bc.Object, "spec", "healthCheck", "port")
+	assert.Equal(t, "/varnish-health", path, "the load balancer asks Varnish, which serves from cache while the web pods are down")
+	assert.Equal(t, int64(6081), port, "the port the Varnish pods serve, not nginx's")
+
+	// Magento purges every Varnish pod by its stable name on the purge port, which the public
+	// Service does not expose.
 	sts := render.Get[*appsv1.StatefulSet](t, m, m2Name("varnish"))
 	env := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
+	var want []string
 	for i := range int(*sts.Spec.Replicas) {
-		assert.Equal(t, fmt.Sprintf("%s-%d.%s", sts.Name, i, sts.Spec.ServiceName), env[fmt.Sprintf("MAGENTO_DC_HTTP_CACHE_HOSTS__%d__HOST", i)])
+		want = append(want, fmt.Sprintf("%s-%d.%s:6091", sts.Name, i, sts.Spec.ServiceName))
 	}
-	_, overflow := env[fmt.Sprintf("MAGENTO_DC_HTTP_CACHE_HOSTS__%d__HOST", *sts.Spec.Replicas)]
-	assert.False(t, overflow, "one cache host per Varnish pod")
+	assert.Equal(t, strings.Join(want, " "), env["MAGENTO_HTTP_CACHE_HOSTS"], "one cache host per Varnish pod, on its purge port")
+	for _, p := range front.Spec.Ports {
+		assert.NotEqual(t, "purge", p.TargetPort.String(), "the public Service never reaches the purge listener")
+		assert.NotEqual(t, int32(6091), p.Port)
+	}
+	headless := render.Get[*corev1.Service](t, m, sts.Spec.ServiceName)
+	var headlessPorts []string
+	for _, p := range headless.Spec.Ports {
+		headlessPorts = append(headlessPorts, p.TargetPort.String())
+	}
+	assert.ElementsMatch(t, []string{"http", "purge"}, headlessPorts)
+
 	webPolicy := render.Get[*networkingv1.NetworkPolicy](t, m, m2Name("web"))
 	require.Len(t, webPolicy.Spec.Ingress[0].From, 1)
 	assert.Equal(t, "varnish", webPolicy.Spec.Ingress[0].From[0].PodSelector.MatchLabels["app.kubernetes.io/component"])
 	varnishPolicy := render.Get[*networkingv1.NetworkPolicy](t, m, m2Name("varnish"))
+	require.Len(t, varnishPolicy.Spec.Ingress, 2)
+	assert.Equal(t, "http", varnishPolicy.Spec.Ingress[0].Ports[0].Port.String())
 	assert.Equal(t, "edge", varnishPolicy.Spec.Ingress[0].From[0].NamespaceSelector.MatchLabels["team"])
+	// The purge port admits every pod of the release (web, cron, consumers, upgrade: Magento
+	// purges from all of them) and nothing else.
+	purge := varnishPolicy.Spec.Ingress[1]
+	assert.Equal(t, "purge", purge.Ports[0].Port.String())
+	require.Len(t, purge.From, 1)
+	require.NotNil(t, purge.From[0].PodSelector)
+	assert.Nil(t, purge.From[0].NamespaceSelector, "the release's own namespace only")
+	sel, err := metav1.LabelSelectorAsSelector(purge.From[0].PodSelector)
+	require.NoError(t, err)
+	for _, pt := range m.PodTemplates() {
+		assert.True(t, sel.Matches(labels.Set(pt.Meta.Labels)), "%s may purge", pt)
+	}
+	assert.False(t, sel.Matches(labels.Set{"app.kubernetes.io/name": "ingress-nginx"}), "an ingress controller may not")
 }

@@ -1,11 +1,19 @@
 {{/*
-magento2.varnish.vcl: the VCL of the Varnish in front of the store, after the one Magento 2.4
-exports (varnish6.vcl): tag-based purges from Magento's pods, X-Magento-Vary in the hash, no
-caching of private or uncacheable pages, marketing parameters dropped, grace while the web pods
-are unhealthy, and a health endpoint that does not depend on them.
+magento2.varnish.vcl: the VCL of the Varnish in front of the store, after the one Magento 2.4.8
+exports (module-page-cache/etc/varnish6.vcl and varnish7.vcl, which differ only in comments):
+tag-based purges accepted only on the purge listener, X-Magento-Vary and the GraphQL cache keys
+in the hash, no caching of private or uncacheable pages nor of a response that sets a new vary
+cookie, marketing parameters dropped, a short grace while the web pods are healthy and a long one
+while they are not, Cache-Control rewritten for browsers, and a health endpoint that does not
+depend on the web pods. Deliberate differences from Magento's: a PURGE must come in on the purge
+listener (varnish.purgePort, which no public Service exposes), the marketing parameters are only
+stripped as whole parameters ("movie=" keeps its "ie="), error responses are not kept as
+hit-for-miss for a day, and the admin path passes.
+Usage: {{ include "magento2.varnish.vcl" $ }}
 */}}
 {{- define "magento2.varnish.vcl" -}}
 {{- $v := .Values.varnish -}}
+{{- $marketing := "gad_source|gbraid|wbraid|_gl|dclid|gclsrc|srsltid|msclkid|gclid|cx|_kx|ie|cof|siteurl|zanpid|origin|fbclid|mc_[a-z]+|utm_[a-z]+|_bta_[a-z]+" -}}
 # Rendered by the magento2 chart.
 vcl 4.1;
 
@@ -33,17 +41,16 @@ acl purge {
 }
 
 sub vcl_recv {
-    if (req.url == "/varnish-health") {
-        return (synth(200, "OK"));
-    }
-
-    if (req.method == "PURGE") {
-        if (client.ip !~ purge) {
+    # The purge listener (-a purge=:{{ $v.purgePort }}) takes Magento's purges and nothing else; no
+    # public Service exposes it. A PURGE anywhere else is refused, whoever sends it.
+    if (local.socket == "purge") {
+        if (req.method != "PURGE" || client.ip !~ purge) {
             return (synth(405, "Method not allowed"));
         }
-        # Magento sends X-Magento-Tags-Pattern (tags of the changed entities) or X-Pool (everything).
+        # Magento sends X-Magento-Tags-Pattern (the tags of what changed; ".*" for everything);
+        # deploy tools may send X-Pool.
         if (!req.http.X-Magento-Tags-Pattern && !req.http.X-Pool) {
-            return (purge);
+            return (synth(400, "X-Magento-Tags-Pattern or X-Pool header required"));
         }
         if (req.http.X-Magento-Tags-Pattern) {
             ban("obj.http.X-Magento-Tags ~ " + req.http.X-Magento-Tags-Pattern);
@@ -53,25 +60,52 @@ sub vcl_recv {
         }
         return (synth(200, "Purged"));
     }
+    if (req.method == "PURGE") {
+        return (synth(405, "Method not allowed"));
+    }
 
+    if (req.url == "/varnish-health") {
+        return (synth(200, "OK"));
+    }
+
+    if (req.method != "GET" &&
+        req.method != "HEAD" &&
+        req.method != "PUT" &&
+        req.method != "POST" &&
+        req.method != "TRACE" &&
+        req.method != "OPTIONS" &&
+        req.method != "DELETE") {
+        return (pipe);
+    }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
 
-    # Health checks, static files and media (nginx serves them with their own cache headers), and
-    # the admin are not kept here.
-    if (req.url ~ "^/(health_check\.php|static/|media/|{{ .Values.magento.adminPath }}(/|$))") {
+    # While the web pods are healthy an expired page is served only briefly (and refreshed in the
+    # background); while they are down, for the whole grace of the object.
+    if (std.healthy(req.backend_hint)) {
+        set req.grace = {{ $v.healthyGraceSeconds }}s;
+    }
+
+    # Customer and checkout pages, health checks, static files and media (nginx serves them with
+    # their own cache headers), and the admin are not kept here.
+    if (req.url ~ "/customer" || req.url ~ "/checkout") {
+        return (pass);
+    }
+    if (req.url ~ "^/(pub/)?(health_check\.php|static/|media/)" || req.url ~ "^/{{ .Values.magento.adminPath }}(/|\?|$)") {
         return (pass);
     }
 
     # Marketing parameters do not change the page.
-    if (req.url ~ "(\?|&)(gclid|gbraid|wbraid|fbclid|msclkid|dclid|mc_[a-z]+|utm_[a-z]+|_bta_[a-z]+)=") {
-        set req.url = regsuball(req.url, "(gclid|gbraid|wbraid|fbclid|msclkid|dclid|mc_[a-z]+|utm_[a-z]+|_bta_[a-z]+)=[-_A-z0-9+(){}%.*]+&?", "");
-        set req.url = regsub(req.url, "[?|&]+$", "");
+    if (req.url ~ "[?&]({{ $marketing }})=") {
+        set req.url = regsuball(req.url, "([?&])({{ $marketing }})=[-_A-z0-9+()%.]*", "\1");
+        set req.url = regsuball(req.url, "([?&])&+", "\1");
+        set req.url = regsub(req.url, "[?&]+$", "");
     }
 
-    # Bearer-authenticated API requests are personal.
-    if (req.http.Authorization ~ "^Bearer") {
+    # Bearer-authenticated requests are personal, except GraphQL queries that carry Magento's
+    # cache id (their key holds it).
+    if (req.http.Authorization ~ "^Bearer" && !(req.url ~ "/graphql" && req.http.X-Magento-Cache-Id)) {
         return (pass);
     }
 
@@ -81,11 +115,31 @@ sub vcl_recv {
 
 sub vcl_hash {
     # Customer groups, currencies and stores that differ see different pages.
-    if (req.http.cookie ~ "X-Magento-Vary=") {
+    if ((req.url !~ "/graphql" || !req.http.X-Magento-Cache-Id) && req.http.cookie ~ "X-Magento-Vary=") {
         hash_data(regsub(req.http.cookie, "^.*?X-Magento-Vary=([^;]+);*.*$", "\1"));
     }
     # http and https pages differ (base URLs in the page).
-    hash_data(req.http.X-Forwarded-Proto);
+    if (req.http.X-Forwarded-Proto) {
+        hash_data(req.http.X-Forwarded-Proto);
+    }
+    if (req.url ~ "/graphql") {
+        call process_graphql_headers;
+    }
+}
+
+sub process_graphql_headers {
+    if (req.http.X-Magento-Cache-Id) {
+        hash_data(req.http.X-Magento-Cache-Id);
+        if (req.http.Authorization ~ "^Bearer") {
+            hash_data("Authorized");
+        }
+    }
+    if (req.http.Store) {
+        hash_data(req.http.Store);
+    }
+    if (req.http.Content-Currency) {
+        hash_data(req.http.Content-Currency);
+    }
 }
 
 sub vcl_backend_response {
@@ -98,7 +152,7 @@ sub vcl_backend_response {
         set beresp.do_gzip = true;
     }
 
-    # Only successful pages and not-found pages are kept.
+    # Only successful pages and not-found pages are kept; private pages go to the backend for a day.
     if (beresp.status != 200 && beresp.status != 404) {
         set beresp.ttl = 0s;
         set beresp.uncacheable = true;
@@ -109,8 +163,17 @@ sub vcl_backend_response {
         return (deliver);
     }
 
-    # A cached page never sets a cookie.
+    # A cached page never sets a cookie. A response that sets a new X-Magento-Vary cookie for a
+    # request without one is that visitor's page (a new customer group, currency or store): not
+    # kept, or it would be served to everyone without the cookie.
     if (beresp.ttl > 0s && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        std.collect(beresp.http.set-cookie);
+        if ((bereq.url !~ "/graphql" || !bereq.http.X-Magento-Cache-Id) &&
+            bereq.http.cookie !~ "X-Magento-Vary=" &&
+            beresp.http.set-cookie ~ "X-Magento-Vary=") {
+            set beresp.ttl = 0s;
+            set beresp.uncacheable = true;
+        }
         unset beresp.http.set-cookie;
     }
 
@@ -122,20 +185,34 @@ sub vcl_backend_response {
         set beresp.ttl = 120s;
         set beresp.uncacheable = true;
     }
+
+    # A GraphQL answer for another cache id than the one asked for is not kept.
+    if (bereq.url ~ "/graphql" && bereq.http.X-Magento-Cache-Id && bereq.http.X-Magento-Cache-Id != beresp.http.X-Magento-Cache-Id) {
+        set beresp.ttl = 0s;
+        set beresp.uncacheable = true;
+    }
     return (deliver);
 }
 
 sub vcl_deliver {
 {{- if $v.debugHeaders }}
     if (obj.uncacheable) {
-        set resp.http.X-Cache = "UNCACHEABLE";
+        set resp.http.X-Magento-Cache-Debug = "UNCACHEABLE";
     } elsif (obj.hits > 0) {
-        set resp.http.X-Cache = "HIT";
+        set resp.http.X-Magento-Cache-Debug = "HIT";
     } else {
-        set resp.http.X-Cache = "MISS";
+        set resp.http.X-Magento-Cache-Debug = "MISS";
     }
 {{- end }}
+    # Browsers and CDNs must not keep pages that a purge here removes.
+    if (resp.http.Cache-Control !~ "private" && req.url !~ "^/(pub/)?(media|static)/") {
+        set resp.http.Pragma = "no-cache";
+        set resp.http.Expires = "-1";
+        set resp.http.Cache-Control = "no-store, no-cache, must-revalidate, max-age=0";
+    }
     # Internal headers never leave.
+    unset resp.http.Age;
+    unset resp.http.X-Magento-Debug;
     unset resp.http.X-Magento-Tags;
     unset resp.http.X-Pool;
     unset resp.http.X-Powered-By;

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -123,17 +124,16 @@ func (c *Cluster) waitReady(ctx context.Context, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	deadline := time.Now().Add(timeout)
-	for {
+	var last error
+	err = wait.PollUntilContextTimeout(ctx, time.Second, timeout, true, func(ctx context.Context) (bool, error) {
 		body, err := cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-		if err == nil && strings.TrimSpace(string(body)) == "ok" {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("API server of %s not ready after %s: %v", c.Name, timeout, err)
-		}
-		time.Sleep(time.Second)
+		last = err
+		return err == nil && strings.TrimSpace(string(body)) == "ok", nil
+	})
+	if err != nil {
+		return fmt.Errorf("API server of %s not ready after %s: %v (%v)", c.Name, timeout, err, last)
 	}
+	return nil
 }
 
 // startLocal runs scripts/cluster.sh up (which builds the pinned tools on first use).

@@ -10,6 +10,7 @@ import (
 	"github.com/gruntwork-io/terratest/modules/random"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // Namespace creates a namespace named prefix-<random> that enforces Pod Security "restricted"
@@ -38,12 +39,12 @@ func (c *Cluster) Namespace(tb testing.TB, prefix string) string {
 		tb.Fatalf("create namespace %s: %v", name, err)
 	}
 	// The ServiceAccount admission needs the namespace's default ServiceAccount before pods.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := cs.CoreV1().ServiceAccounts(name).Get(ctx, "default", metav1.GetOptions{}); err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		_, err := cs.CoreV1().ServiceAccounts(name).Get(ctx, "default", metav1.GetOptions{})
+		return err == nil, nil
+	})
+	if err != nil {
+		tb.Fatalf("namespace %s: no default ServiceAccount: %v", name, err)
 	}
 	tb.Cleanup(func() {
 		if keep() {

@@ -302,11 +302,19 @@ func (p *Pod) env(c corev1.Container) (map[string]string, error) {
 	for _, ef := range c.EnvFrom {
 		switch {
 		case ef.ConfigMapRef != nil:
-			for k, v := range p.opts.ConfigMaps[ef.ConfigMapRef.Name] {
+			data, ok := p.opts.ConfigMaps[ef.ConfigMapRef.Name]
+			if !ok && (ef.ConfigMapRef.Optional == nil || !*ef.ConfigMapRef.Optional) {
+				return nil, fmt.Errorf("podrun: container %s: envFrom ConfigMap %s is not among the pod's ConfigMaps", c.Name, ef.ConfigMapRef.Name)
+			}
+			for k, v := range data {
 				env[ef.Prefix+k] = v
 			}
 		case ef.SecretRef != nil:
-			for k, v := range p.opts.Secrets[ef.SecretRef.Name] {
+			data, ok := p.opts.Secrets[ef.SecretRef.Name]
+			if !ok && (ef.SecretRef.Optional == nil || !*ef.SecretRef.Optional) {
+				return nil, fmt.Errorf("podrun: container %s: envFrom Secret %s is not among the pod's Secrets", c.Name, ef.SecretRef.Name)
+			}
+			for k, v := range data {
 				env[ef.Prefix+k] = string(v)
 			}
 		}
@@ -319,14 +327,20 @@ func (p *Pod) env(c corev1.Container) (map[string]string, error) {
 			ref := e.ValueFrom.SecretKeyRef
 			v, ok := p.opts.Secrets[ref.Name][ref.Key]
 			if !ok {
-				v = []byte("fixture-" + ref.Name + "-" + ref.Key)
+				if ref.Optional != nil && *ref.Optional {
+					continue
+				}
+				return nil, fmt.Errorf("podrun: container %s: env %s: key %s of Secret %s is not among the pod's Secrets (the kubelet would not start it)", c.Name, e.Name, ref.Key, ref.Name)
 			}
 			env[e.Name] = string(v)
 		case e.ValueFrom.ConfigMapKeyRef != nil:
 			ref := e.ValueFrom.ConfigMapKeyRef
 			v, ok := p.opts.ConfigMaps[ref.Name][ref.Key]
 			if !ok {
-				v = "fixture-" + ref.Name + "-" + ref.Key
+				if ref.Optional != nil && *ref.Optional {
+					continue
+				}
+				return nil, fmt.Errorf("podrun: container %s: env %s: key %s of ConfigMap %s is not among the pod's ConfigMaps (the kubelet would not start it)", c.Name, e.Name, ref.Key, ref.Name)
 			}
 			env[e.Name] = v
 		case e.ValueFrom.FieldRef != nil:

@@ -71,7 +71,8 @@ func (p *Pod) Port(c corev1.Container, port string) (int, error) {
 }
 
 // Probe evaluates one probe of container c once, like the kubelet: httpGet succeeds on a status
-// from 200 to 399, tcpSocket on a connection.
+// from 200 to 399, tcpSocket on a connection, exec on exit status 0 of the command run inside the
+// container, all within the probe's timeoutSeconds.
 func (p *Pod) Probe(ctx context.Context, c corev1.Container, probe *corev1.Probe) error {
 	timeout := time.Duration(max(probe.TimeoutSeconds, 1)) * time.Second
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -114,8 +115,15 @@ func (p *Pod) Probe(ctx context.Context, c corev1.Container, probe *corev1.Probe
 			return err
 		}
 		return conn.Close()
+	case probe.Exec != nil:
+		// Run in the container like kubectl exec; exit 0 is success, as for the kubelet.
+		out, err := p.Exec(ctx, c.Name, probe.Exec.Command)
+		if err != nil {
+			return fmt.Errorf("exec %v: %v: %s", probe.Exec.Command, err, strings.TrimSpace(out))
+		}
+		return nil
 	}
-	return fmt.Errorf("container %s: only httpGet and tcpSocket probes are supported", c.Name)
+	return fmt.Errorf("container %s: only httpGet, tcpSocket and exec probes are supported", c.Name)
 }
 
 // WaitReady waits until every container's startup probe and then readiness probe succeed, as the

@@ -7,9 +7,9 @@
 // rendered ConfigMaps and Secrets, and its command unchanged (tini included, as PID 1).
 //
 // The configuration a chart renders is therefore checked by nginx and php-fpm as they will run
-// it, without rewriting a path or a port. Init containers run to completion first; httpGet and
-// tcpSocket probes are evaluated like the kubelet's. Running namespaces needs root (CI runs as
-// root); Start fails with a message saying so otherwise.
+// it, without rewriting a path or a port. Init containers run to completion first; httpGet,
+// tcpSocket and exec probes are evaluated like the kubelet's. Running namespaces needs root (CI
+// runs as root); Start fails with a message saying so otherwise.
 //
 // An image is the host's /usr plus, for the app image, the files of Options.AppFiles at
 // Options.DocumentRoot; Options.Programs maps command names the images provide to host programs
@@ -54,7 +54,8 @@ type Options struct {
 	// HostAliases are extra /etc/hosts entries (name → address), like spec.hostAliases, e.g. a
 	// Service name the pod resolves.
 	HostAliases map[string]string
-	// ConfigMaps and Secrets are what the pod references; keys not found are fixtures.
+	// ConfigMaps and Secrets are what the pod may reference (the rendered ones and those the
+	// scenario declares as pre-existing); a reference to anything else fails like the kubelet.
 	ConfigMaps map[string]map[string]string
 	Secrets    map[string]map[string][]byte
 }

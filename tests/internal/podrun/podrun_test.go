@@ -48,6 +48,7 @@ func TestPrivileges(t *testing.T) {
 
 func TestEnv(t *testing.T) {
 	t.Parallel()
+	yes := true
 	p := &Pod{opts: Options{
 		ConfigMaps: map[string]map[string]string{"cm": {"FROM_CM": "a", "KEY": "b"}},
 		Secrets:    map[string]map[string][]byte{"s": {"pw": []byte("secret")}},
@@ -57,7 +58,7 @@ func TestEnv(t *testing.T) {
 		Env: []corev1.EnvVar{
 			{Name: "PLAIN", Value: "x-$(FROM_CM)"},
 			{Name: "PW", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}, Key: "pw"}}},
-			{Name: "MISSING", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "user-secret"}, Key: "k"}}},
+			{Name: "OPTIONAL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}, Key: "absent", Optional: &yes}}},
 		},
 	}
 	env, err := p.env(c)
@@ -65,8 +66,15 @@ func TestEnv(t *testing.T) {
 	assert.Equal(t, "a", env["FROM_CM"])
 	assert.Equal(t, "x-a", env["PLAIN"])
 	assert.Equal(t, "secret", env["PW"])
-	assert.Equal(t, "fixture-user-secret-k", env["MISSING"], "a Secret the chart does not create (existingSecret) gets a fixture")
+	assert.NotContains(t, env, "OPTIONAL", "an optional key that does not exist is left out, as the kubelet does")
 	assert.True(t, strings.HasPrefix(env["PATH"], programDir+":"))
+
+	// A Secret nobody declared is an error, never a made-up value: the kubelet would not start
+	// the container either.
+	c.Env = append(c.Env, corev1.EnvVar{Name: "MISSING", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "user-secret"}, Key: "k"}}})
+	_, err = p.env(c)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "key k of Secret user-secret")
 }
 
 func TestScriptMounts(t *testing.T) {

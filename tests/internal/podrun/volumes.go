@@ -33,10 +33,7 @@ func (p *Pod) makeVolumes() error {
 		case v.Secret != nil:
 			data, ok := p.opts.Secrets[v.Secret.SecretName]
 			if !ok && (v.Secret.Optional == nil || !*v.Secret.Optional) {
-				data = map[string][]byte{}
-				for _, it := range v.Secret.Items {
-					data[it.Key] = []byte("fixture-" + v.Secret.SecretName + "-" + it.Key)
-				}
+				return fmt.Errorf("podrun: volume %s: Secret %s is not among the pod's Secrets", v.Name, v.Secret.SecretName)
 			}
 			if err := writeProjection(dir, data, v.Secret.Items); err != nil {
 				return fmt.Errorf("podrun: volume %s: %w", v.Name, err)

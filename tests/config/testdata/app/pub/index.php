@@ -1,5 +1,9 @@
 <?php
-// Stub of Magento's front controller: reports what nginx and php-fpm handed to PHP.
+// Stub of Magento's front controller: reports what nginx and php-fpm handed to PHP, and the
+// configuration as Magento 2.4.8 reads it: app/etc/env.php included as an array
+// (framework/App/DeploymentConfig/Reader.php), the mode from $_SERVER (Bootstrap params), and
+// CONFIG__* system configuration from $_ENV only (module-config EnvironmentPlaceholder.php), never
+// getenv().
 header('Content-Type: application/json');
 // ?tags=a,b: a cacheable page, as Magento marks one for the full-page cache (Cache-Control public
 // and the cache tags of what it shows); ?private=1: a page for one customer only.
@@ -11,14 +15,28 @@ if (isset($_GET['tags'])) {
 } else {
     header('Cache-Control: no-store, no-cache, must-revalidate, max-age=0');
 }
-// ?sleep=N: a slow request (checkout with a slow payment provider, an admin export).
-if (isset($_GET['sleep'])) {
-    sleep((int) $_GET['sleep']);
+// ?vary=X: the visitor's context changed (customer group, currency, store): Magento sets the
+// X-Magento-Vary cookie (framework/App/Response/Http.php sendVary).
+if (isset($_GET['vary'])) {
+    setcookie('X-Magento-Vary', $_GET['vary'], ['path' => '/', 'samesite' => 'Lax']);
 }
-$env = [];
-foreach (getenv() as $name => $value) {
-    if (strncmp($name, 'MAGENTO_DC_', 11) === 0 || strncmp($name, 'CONFIG__', 8) === 0 || $name === 'MAGE_MODE') {
-        $env[$name] = $value;
+// GraphQL: Magento answers with the cache id the query's context has (module-graph-ql-cache).
+if (isset($_SERVER['HTTP_X_MAGENTO_CACHE_ID'])) {
+    header('X-Magento-Cache-Id: ' . $_SERVER['HTTP_X_MAGENTO_CACHE_ID']);
+}
+// ?sleep=N: a slow request (checkout with a slow payment provider, an admin export).
+// It leaves var/busy-<pid> while it runs, so a test can see the workers it occupies.
+if (isset($_GET['sleep'])) {
+    $busy = dirname(__DIR__) . '/var/busy-' . getmypid();
+    touch($busy);
+    sleep((int) $_GET['sleep']);
+    unlink($busy);
+}
+$config = include dirname(__DIR__) . '/app/etc/env.php';
+$configEnv = [];
+foreach ($_ENV as $name => $value) {
+    if (strncmp($name, 'CONFIG__', 8) === 0) {
+        $configEnv[$name] = $value;
     }
 }
 $ini = [];
@@ -37,6 +55,7 @@ echo json_encode([
     'mage_run_type' => $_SERVER['MAGE_RUN_TYPE'] ?? null,
     'user' => function_exists('posix_getuid') ? posix_getuid() : null,
     'cwd' => getcwd(),
-    'env' => (object) $env,
+    'config' => $config,
+    'config_env' => (object) $configEnv,
     'ini' => (object) $ini,
 ]);
