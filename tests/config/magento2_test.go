@@ -228,19 +228,6 @@ func envVarOf(c corev1.Container, name string) (corev1.EnvVar, bool) {
 	return corev1.EnvVar{}, false
 }
 
-// path reads a "/"-separated path of a decoded PHP array.
-func path(config map[string]any, p string) any {
-	var v any = config
-	for _, key := range strings.Split(p, "/") {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[key]
-	}
-	return v
-}
-
 // checkPHP: web requests run with the chart's app/etc/env.php (not the image's) as Magento reads
 // it, CONFIG__* variables reach $_ENV, PHP runs as the pod's user in the store's root, and the
 // php.ini in force is the chart's: magento.php.ini for every PHP process, web.php.fpm.ini over it
@@ -261,10 +248,10 @@ func checkPHP(t *testing.T, w *webPod) {
 	t.Run("configuration", func(t *testing.T) {
 		m := w.value(t, "magento").(map[string]any)
 		db := m["database"].(map[string]any)
-		assert.Equal(t, m["adminPath"], path(v.Config, "backend/frontName"), "the chart's env.php, not the image's")
-		assert.Equal(t, fmt.Sprintf("%s:%v", db["host"], db["port"]), path(v.Config, "db/connection/default/host"))
-		assert.Equal(t, w.secretValue(t, "php-fpm", "MAGENTO_CRYPT_KEY"), path(v.Config, "crypt/key"), "the crypt key from its Secret")
-		assert.Equal(t, w.secretValue(t, "php-fpm", "MAGENTO_DB_PASSWORD"), path(v.Config, "db/connection/default/password"))
+		assert.Equal(t, m["adminPath"], lookupPath(v.Config, "backend/frontName"), "the chart's env.php, not the image's")
+		assert.Equal(t, fmt.Sprintf("%s:%v", db["host"], db["port"]), lookupPath(v.Config, "db/connection/default/host"))
+		assert.Equal(t, w.secretValue(t, "php-fpm", "MAGENTO_CRYPT_KEY"), lookupPath(v.Config, "crypt/key"), "the crypt key from its Secret")
+		assert.Equal(t, w.secretValue(t, "php-fpm", "MAGENTO_DB_PASSWORD"), lookupPath(v.Config, "db/connection/default/password"))
 		require.NotNil(t, v.MageMode)
 		assert.Equal(t, m["mode"], *v.MageMode, "MAGE_MODE fastcgi_param")
 		// CONFIG__* variables (the user's own, e.g. from extraEnvFromSecrets) reach $_ENV, where

@@ -139,33 +139,24 @@ func (o *Objects) Missing(m *render.Manifests) []string {
 		claims[c.Name] = true
 	}
 	var out []string
-	secret := func(where, name, key string, optional *bool) {
+	// ref records a reference to a Secret or ConfigMap (kind) called name, and one of its keys.
+	ref := func(keysOf func(string) (map[string]bool, bool), kind, where, name, key string, optional *bool) {
 		if optional != nil && *optional {
 			return
 		}
-		data, ok := secrets[name]
+		keys, ok := keysOf(name)
 		switch {
 		case !ok:
-			out = append(out, fmt.Sprintf("%s: Secret %s", where, name))
-		case key != "":
-			if _, ok := data[key]; !ok {
-				out = append(out, fmt.Sprintf("%s: key %s of Secret %s", where, key, name))
-			}
+			out = append(out, fmt.Sprintf("%s: %s %s", where, kind, name))
+		case key != "" && !keys[key]:
+			out = append(out, fmt.Sprintf("%s: key %s of %s %s", where, key, kind, name))
 		}
 	}
+	secretKeys := func(name string) (map[string]bool, bool) { d, ok := secrets[name]; return keySet(d), ok }
+	configMapKeys := func(name string) (map[string]bool, bool) { d, ok := configMaps[name]; return keySet(d), ok }
+	secret := func(where, name, key string, optional *bool) { ref(secretKeys, "Secret", where, name, key, optional) }
 	configMap := func(where, name, key string, optional *bool) {
-		if optional != nil && *optional {
-			return
-		}
-		data, ok := configMaps[name]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("%s: ConfigMap %s", where, name))
-		case key != "":
-			if _, ok := data[key]; !ok {
-				out = append(out, fmt.Sprintf("%s: key %s of ConfigMap %s", where, key, name))
-			}
-		}
+		ref(configMapKeys, "ConfigMap", where, name, key, optional)
 	}
 	for _, pt := range m.PodTemplates() {
 		for _, ps := range pt.Spec.ImagePullSecrets {
@@ -215,6 +206,15 @@ func (o *Objects) Missing(m *render.Manifests) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// keySet returns the keys of a Secret's or ConfigMap's data.
+func keySet[V any](data map[string]V) map[string]bool {
+	keys := make(map[string]bool, len(data))
+	for k := range data {
+		keys[k] = true
+	}
+	return keys
 }
 
 // RequireComplete fails the test when a reference of m is satisfied by neither the render nor the

@@ -126,13 +126,13 @@ func (p *Pod) Probe(ctx context.Context, c corev1.Container, probe *corev1.Probe
 	return fmt.Errorf("container %s: only httpGet, tcpSocket and exec probes are supported", c.Name)
 }
 
-// WaitReady waits until every container's startup probe and then readiness probe succeed, as the
-// kubelet would within the probes' own failure thresholds (plus initial delays), and fails early
-// when any container exits (a container that dies is not restarted here). It returns what
-// failed, with the containers' logs.
+// WaitReady waits until every container's startup probe, then its readiness and liveness probes
+// succeed, as the kubelet would within the probes' own failure thresholds (plus initial delays),
+// and fails early when any container exits (a container that dies is not restarted here). It
+// returns what failed, with the containers' logs.
 func (p *Pod) WaitReady(ctx context.Context) error {
 	for _, c := range p.Spec.Containers {
-		for _, probe := range []*corev1.Probe{c.StartupProbe, c.ReadinessProbe} {
+		for _, probe := range []*corev1.Probe{c.StartupProbe, c.ReadinessProbe, c.LivenessProbe} {
 			if probe == nil {
 				continue
 			}
