@@ -2,7 +2,9 @@
 # build-tools.sh: build the tool chain of the local cluster (scripts/cluster.sh)
 # from source, pinned by the Go modules under scripts/tools/:
 #
-#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  k8s.io/kubernetes
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
+#   kubelet, kube-proxy (the real node, scripts/node.sh)              k8s.io/kubernetes
+#   coredns (the real node's cluster DNS)                             github.com/coredns/coredns
 #   etcd                                                              go.etcd.io/etcd/server/v3
 #   kwok, kwokctl                                                     sigs.k8s.io/kwok
 #   metrics-server                                                    sigs.k8s.io/metrics-server
@@ -27,6 +29,7 @@ MOD_ETCD=$SCRIPTS_DIR/tools/etcd            # etcd server (conflicts with k8s' e
 MOD_MS=$SCRIPTS_DIR/tools/metrics-server    # metrics-server (built on k8s.io v0.33)
 MOD_CT=$SCRIPTS_DIR/tools/ct                # chart-testing
 MOD_EXP=$SCRIPTS_DIR/tools/exporters        # the exporters the charts run as sidecars
+MOD_DNS=$SCRIPTS_DIR/tools/coredns          # the real node's DNS (CoreDNS pins its own k8s client)
 
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 TOOLS=$CACHE/tools
@@ -56,6 +59,7 @@ ETCD_VERSION=$(modver "$MOD_ETCD" go.etcd.io/etcd/server/v3)
 MS_VERSION=$(modver "$MOD_MS" sigs.k8s.io/metrics-server)
 CT_VERSION=$(modver "$MOD_CT" github.com/helm/chart-testing/v3)
 NGINX_EXPORTER_VERSION=$(modver "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter)
+COREDNS_VERSION=$(modver "$MOD_DNS" github.com/coredns/coredns)
 
 K8S_DIR=$TOOLS/kubernetes-$K8S_VERSION
 ETCD_DIR=$TOOLS/etcd-$ETCD_VERSION
@@ -64,6 +68,7 @@ MS_DIR=$TOOLS/metrics-server-$MS_VERSION
 HELM_DIR=$TOOLS/helm-$HELM_VERSION
 CT_DIR=$TOOLS/ct-$CT_VERSION
 NGINX_EXPORTER_DIR=$TOOLS/nginx-prometheus-exporter-$NGINX_EXPORTER_VERSION
+COREDNS_DIR=$TOOLS/coredns-$COREDNS_VERSION
 
 if [[ ${1:-} == --print ]]; then
   cat <<EOF
@@ -73,6 +78,9 @@ KUBE_APISERVER=$K8S_DIR/kube-apiserver
 KUBE_CONTROLLER_MANAGER=$K8S_DIR/kube-controller-manager
 KUBE_SCHEDULER=$K8S_DIR/kube-scheduler
 KUBECTL=$K8S_DIR/kubectl
+KUBELET=$K8S_DIR/kubelet
+KUBE_PROXY=$K8S_DIR/kube-proxy
+COREDNS=$COREDNS_DIR/coredns
 ETCD=$ETCD_DIR/etcd
 KWOK=$KWOK_DIR/kwok
 KWOKCTL=$KWOK_DIR/kwokctl
@@ -140,7 +148,7 @@ echo "build-tools: cache $CACHE"
 # or Helm rejects every chart kubeVersion (the default is v0.0.0-master).
 k8s_minor=${K8S_VERSION#v1.}; k8s_minor=${k8s_minor%%.*}
 K8S_LDFLAGS=""
-for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy; do
   if [[ ! -x $K8S_DIR/$cmd ]]; then
     # Build date = the release's commit time (reproducible), from the module proxy.
     k8s_date=$(cd "$MOD_K8S" && go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes)
@@ -151,9 +159,12 @@ for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
     break
   fi
 done
-for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy; do
   gobuild "$cmd" "$K8S_DIR" "$MOD_K8S" "k8s.io/kubernetes/cmd/$cmd" "$K8S_LDFLAGS"
 done
+
+gobuild coredns "$COREDNS_DIR" "$MOD_DNS" . \
+  "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION"
 
 gobuild etcd "$ETCD_DIR" "$MOD_ETCD" .
 

@@ -15,7 +15,8 @@
 #
 # Usage: scripts/cluster.sh up|down|status|kubeconfig|env
 #   up          create and start the cluster (does nothing but print the status
-#               if it is already running); prints how long it took
+#               if it is already running), with a real node (scripts/node.sh,
+#               as root, unless MAGENTO_K8S_REAL_NODE=0); prints how long it took
 #   down        delete the cluster and everything it started
 #   status      components, nodes and versions; exit 1 if not running
 #   kubeconfig  print the kubeconfig path
@@ -23,7 +24,8 @@
 #
 # Environment: MAGENTO_K8S_CACHE (default ~/.cache/magento-k8s),
 #              MAGENTO_K8S_CLUSTER (cluster name, default magento-dev),
-#              MAGENTO_K8S_NODES (simulated nodes, default 3).
+#              MAGENTO_K8S_NODES (simulated nodes, default 3),
+#              MAGENTO_K8S_REAL_NODE (0: no real node).
 set -euo pipefail
 
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -147,6 +149,12 @@ stop_provisioner() {
   rm -rf "$VOLUMES_DIR"
 }
 
+# real_node: the real kubelet + containerd node beside the simulated ones (scripts/node.sh).
+real_node() {
+  [[ ${MAGENTO_K8S_REAL_NODE:-1} == 0 ]] && return
+  bash "$SCRIPTS_DIR/node.sh" up 8>&-
+}
+
 cmd_status() {
   load_tools
   if ! running; then
@@ -170,6 +178,7 @@ cmd_up() {
   if running; then
     log "cluster $NAME is already running"
     start_provisioner
+    real_node
     cmd_status
     return
   fi
@@ -202,6 +211,9 @@ cmd_up() {
       --secure-port=true \
       --kube-authorization=true \
       --kube-admission=true \
+      --extra-args kwok-controller=manage-all-nodes=false \
+      --extra-args kwok-controller=manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+      --extra-args kube-apiserver=kubelet-preferred-address-types=InternalIP,Hostname \
       --wait 2m
   fi
 
@@ -221,6 +233,7 @@ cmd_up() {
   done
 
   start_provisioner
+  real_node
   cmd_status
   log "up in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')s"
 }
@@ -245,6 +258,7 @@ delete_cluster() {
 cmd_down() {
   load_tools
   lock
+  bash "$SCRIPTS_DIR/node.sh" down 8>&- || log "the real node could not be removed cleanly"
   stop_provisioner
   if [[ -d $KWOK_CLUSTER_DIR ]]; then
     delete_cluster

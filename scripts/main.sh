@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The main job of the README: builds what is missing (scripts/setup.sh), starts the local cluster
-# (a real control plane with simulated nodes, scripts/cluster.sh), installs the CRDs, the shared
-# services (shared-services with scripts/demo-shared-values.yaml: the Redis pair and OpenSearch)
-# into namespace shared-services and a demo Magento 2 store (magento2 with
-# scripts/demo-values.yaml) into namespace shop-demo, both enforcing Pod Security "restricted",
-# waits until they run, and prints what runs and how to reach it.
+# (a real control plane with simulated nodes and a real kubelet + containerd node,
+# scripts/cluster.sh, scripts/node.sh; images from Debian packages, scripts/images.sh), installs the
+# CRDs, the shared services (shared-services with scripts/demo-shared-values.yaml: the Redis pair
+# in real containers, OpenSearch on the simulated nodes) into namespace shared-services, a MariaDB
+# and a demo Magento 2 store (magento2 with scripts/demo-values.yaml, the stub store's image) into
+# namespace shop-demo, both enforcing Pod Security "restricted", waits until they run, opens the
+# store's page (which shows it read the chart's env.php and reached its database and both Redis
+# instances) and prints how to open it. Needs root (the real node).
 #
 # Usage: scripts/main.sh         set up and install (idempotent: upgrades an existing demo)
 #        scripts/main.sh down    tear the cluster down (demo included)
@@ -23,7 +26,8 @@ start=$SECONDS
 bash scripts/setup.sh
 export PATH=$CACHE/bin:$PATH
 bash scripts/cluster.sh up >/dev/null
-export KUBECONFIG=$(bash scripts/cluster.sh kubeconfig)
+KUBECONFIG=$(bash scripts/cluster.sh kubeconfig)
+export KUBECONFIG
 
 echo "main: CRDs (cert-manager, Gateway API, Prometheus Operator, GKE)"
 kubectl apply --server-side --force-conflicts -R -f "$(bash scripts/crds.sh | tail -1)" >/dev/null
@@ -57,17 +61,43 @@ SHARED_NS=shared-services
 restricted_namespace "$SHARED_NS"
 echo "main: installing the shared services (helm upgrade --install --wait)"
 helm dependency build shared-services >/dev/null
+# image_set KEY NAME: --set flags pointing the image block KEY at the local image NAME.
+image_set() {
+  local ref rest
+  ref=$(bash scripts/images.sh ref "$2")
+  rest=${ref#*/}
+  echo "--set $1.registry=${ref%%/*} --set $1.repository=${rest%:*} --set $1.tag=${rest##*:}"
+}
+# shellcheck disable=SC2046 # image_set prints separate flags
 helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
-  -f scripts/demo-shared-values.yaml --wait --timeout 5m >/dev/null
+  -f scripts/demo-shared-values.yaml $(image_set redis.image redis) --wait --timeout 5m >/dev/null
 
 # The store's namespace is a client of the shared services (their NetworkPolicies let it in).
 restricted_namespace "$NS" magento-k8s.io/shared-services-client=true
 
+echo "main: installing the demo database (MariaDB, scripts/demo-database)"
+helm upgrade --install db scripts/demo-database -n "$NS" --set image="$(bash scripts/images.sh ref mariadb)" \
+  --set password=demo-only-password --set-string 'nodeSelector.magento-k8s\.io/node=real' \
+  --set 'tolerations[0].key=magento-k8s.io/node' --set 'tolerations[0].operator=Exists' \
+  --wait --timeout 5m >/dev/null
+
 echo "main: installing the demo store (helm upgrade --install --wait)"
 helm dependency build magento2 >/dev/null
-helm upgrade --install "$RELEASE" magento2 -n "$NS" -f scripts/demo-values.yaml \
-  --wait --timeout 5m >/dev/null
+install_start=$SECONDS
+# shellcheck disable=SC2046 # image_set prints separate flags
+helm upgrade --install "$RELEASE" magento2 -n "$NS" -f scripts/demo-values.yaml $(image_set image app) \
+  --wait --timeout 10m >/dev/null
 kubectl -n "$NS" rollout status deployment/$RELEASE-magento2-web --timeout=2m >/dev/null
+
+# The store's page, through its Service (kube-proxy makes cluster IPs reachable from this machine).
+web_ip=$(kubectl -n "$NS" get service "$RELEASE-magento2-web" -o jsonpath='{.spec.clusterIP}')
+page=""
+for _ in $(seq 60); do
+  page=$(curl -sf --max-time 5 "http://$web_ip/?reach=1") && break
+  sleep 1
+done
+[[ -n $page ]] || { echo "main: the store's page did not answer at http://$web_ip/" >&2; exit 1; }
+first_page=$((SECONDS - install_start))
 
 echo
 echo "== The shared services run (namespace $SHARED_NS, release shared-services)"
@@ -79,10 +109,16 @@ echo
 echo "The store reaches them by name: $RELEASE-magento2-redis -> redis.$SHARED_NS.svc.cluster.local,"
 echo "$RELEASE-magento2-redis-sessions -> redis-sessions.$SHARED_NS..., $RELEASE-magento2-search -> opensearch.$SHARED_NS..."
 echo
-echo "The nodes are simulated (kwok): pods are scheduled, get IPs, go Ready and Jobs complete, but"
-echo "no container runs, so there is no page to open. On a real cluster the same release serves"
-echo "https://shop.demo.localhost/ through the Ingress, or locally with:"
-echo "  kubectl -n $NS port-forward svc/$RELEASE-magento2-web 8080:80"
+echo "== The store's page (real containers on node magento-real-node; OpenSearch on the simulated nodes)"
+# shellcheck disable=SC2016 # PHP code, not shell
+echo "$page" | php -r '$p = json_decode(stream_get_contents(STDIN), true);
+  printf("  env.php read:       admin path %s, database %s\n", $p["config"]["backend"]["frontName"], $p["config"]["db"]["connection"]["default"]["host"]);
+  foreach ($p["reach"] as $k => $v) printf("  %-19s %s\n", $k . ":", $v);'
+echo "  first answer ${first_page}s after helm upgrade --install began"
+echo
+echo "Open the store from this machine:  curl http://$web_ip/   (the web Service's cluster IP)"
+echo "or forward a port:                 kubectl -n $NS port-forward svc/$RELEASE-magento2-web 8080:80"
+echo "                                   then open http://127.0.0.1:8080/"
 echo
 echo "Use the cluster:   export KUBECONFIG=$KUBECONFIG PATH=$CACHE/bin:\$PATH"
 echo "Release notes:     helm -n $NS get notes $RELEASE; helm -n $SHARED_NS get notes shared-services"

@@ -2,8 +2,10 @@
 # packages.sh: the Debian programs some tests run. The config tier: nginx, php-fpm and the PHP
 # CLI (8.2, Debian 12) with its MySQL driver, varnish, redis-server (standing in for Valkey),
 # MariaDB (the store's database for the install test), tini (the containers' PID 1), the
-# namespace tools (iproute2, util-linux) and wrk for the load figures; the static tier: yamllint
-# for chart-testing's lint. Installs only what is missing, with apt-get (as root,
+# namespace tools (iproute2, util-linux) and wrk for the load figures; the real node
+# (scripts/node.sh): containerd, runc, the CNI plugins, iptables, conntrack, curl, and
+# debootstrap for its images (scripts/images.sh); the static tier: yamllint for chart-testing's
+# lint. Installs only what is missing, with apt-get (as root,
 # or through sudo); services are not started (the tests start their own processes on loopback).
 # A second run takes well under a second.
 #
@@ -15,6 +17,12 @@ declare -A want=(
   [php-fpm8.2]=php8.2-fpm
   [php8.2]=php8.2-cli
   [mariadbd]=mariadb-server
+  [containerd]=containerd
+  [runc]=runc
+  [iptables]=iptables
+  [conntrack]=conntrack
+  [debootstrap]=debootstrap
+  [curl]=curl
   [tini]=tini
   [wrk]=wrk
   [redis-server]=redis-server
@@ -26,6 +34,7 @@ declare -A want=(
 # Packages that bring no command: a file of theirs tells.
 declare -A want_file=(
   [/etc/php/8.2/mods-available/pdo_mysql.ini]=php8.2-mysql
+  [/usr/lib/cni/bridge]=containernetworking-plugins
 )
 missing=()
 for cmd in "${!want[@]}"; do

@@ -39,6 +39,49 @@ foreach ($_ENV as $name => $value) {
         $configEnv[$name] = $value;
     }
 }
+// ?reach=1: the services env.php names, reached as Magento reaches them: the database with PDO
+// (db/connection/default, "host:port"), each Redis (cache, page cache, sessions) with AUTH when
+// it has a password, SELECT of its database and PING.
+$reach = null;
+if (isset($_GET['reach'])) {
+    $reach = [];
+    $db = $config['db']['connection']['default'] ?? [];
+    try {
+        [$host, $port] = array_pad(explode(':', (string) ($db['host'] ?? ''), 2), 2, '3306');
+        $pdo = new PDO(sprintf('mysql:host=%s;port=%d;dbname=%s', $host, (int) $port, $db['dbname'] ?? ''), $db['username'] ?? '', $db['password'] ?? '', [PDO::ATTR_TIMEOUT => 3, PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+        $reach['db'] = 'ok ' . $pdo->query('SELECT VERSION()')->fetchColumn();
+    } catch (\Throwable $e) {
+        $reach['db'] = 'error: ' . $e->getMessage();
+    }
+    $redis = static function (string $host, $port, $database, string $password): string {
+        $socket = @fsockopen($host, (int) $port, $errno, $error, 3);
+        if (!$socket) {
+            return "error: $error";
+        }
+        $command = static function (array $args) use ($socket): string {
+            $out = '*' . count($args) . "\r\n";
+            foreach ($args as $a) {
+                $out .= '$' . strlen((string) $a) . "\r\n" . $a . "\r\n";
+            }
+            fwrite($socket, $out);
+            return trim((string) fgets($socket));
+        };
+        $answers = [];
+        if ($password !== '') {
+            $answers[] = $command(['AUTH', $password]);
+        }
+        $answers[] = $command(['SELECT', (string) $database]);
+        $answers[] = $command(['PING']);
+        fclose($socket);
+        return end($answers) === '+PONG' && !preg_grep('/^-/', $answers) ? 'PONG' : 'error: ' . implode(' ', $answers);
+    };
+    foreach (['cache' => 'default', 'page_cache' => 'page_cache'] as $name => $frontend) {
+        $o = $config['cache']['frontend'][$frontend]['backend_options'] ?? null;
+        $reach[$name] = $o ? $redis($o['server'], $o['port'], $o['database'], (string) ($o['password'] ?? '')) : 'no redis';
+    }
+    $s = $config['session']['redis'] ?? null;
+    $reach['session'] = $s ? $redis($s['host'], $s['port'], $s['database'], (string) ($s['password'] ?? '')) : 'no redis';
+}
 $ini = [];
 foreach (array_filter(explode(',', $_GET['ini'] ?? '')) as $key) {
     $ini[$key] = ini_get($key);
@@ -58,4 +101,5 @@ echo json_encode([
     'config' => $config,
     'config_env' => (object) $configEnv,
     'ini' => (object) $ini,
+    'reach' => $reach,
 ]);

@@ -1,0 +1,226 @@
+package deploy_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gruntwork-io/terratest/modules/helm"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/magento-k8s/charts/tests/internal/cluster"
+	"github.com/magento-k8s/charts/tests/internal/repo"
+)
+
+// realNode is the local cluster's real node (scripts/node.sh): containerd, a kubelet and
+// kube-proxy, CoreDNS; tainted so that only pods that tolerate it land there.
+const (
+	realNode      = "magento-real-node"
+	realNodeLabel = "magento-k8s.io/node"
+)
+
+// onRealNode is the scheduling that puts a component's pods on the real node.
+var onRealNode = map[string]any{
+	"nodeSelector": map[string]string{realNodeLabel: "real"},
+	"tolerations":  []map[string]string{{"key": realNodeLabel, "operator": "Exists", "effect": "NoSchedule"}},
+}
+
+// requireRealNode fails unless the run's cluster has the real node, Ready. Only the local
+// provider makes one (kind and existing clusters run their own nodes and lack the images).
+func requireRealNode(t *testing.T) {
+	t.Helper()
+	if testCluster.Provider != cluster.Local {
+		t.Skipf("the real node and its images are the local provider's (scripts/node.sh); this run uses %s", testCluster.Provider)
+	}
+	node, err := clientset(t).CoreV1().Nodes().Get(context.Background(), realNode, metav1.GetOptions{})
+	require.NoError(t, err, "the local cluster's real node (scripts/node.sh up)")
+	for _, c := range node.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			require.Equal(t, corev1.ConditionTrue, c.Status, "node %s Ready", realNode)
+		}
+	}
+}
+
+// imageRef is the reference of a locally built image (scripts/images.sh), split as the charts'
+// image blocks take it.
+func imageRef(t *testing.T, name string) map[string]string {
+	t.Helper()
+	out, err := exec.Command("bash", filepath.Join(repo.Root(t), "scripts", "images.sh"), "ref", name).Output()
+	require.NoError(t, err, "scripts/images.sh ref %s", name)
+	ref := strings.TrimSpace(string(out))
+	registry, rest, _ := strings.Cut(ref, "/")
+	repository, tag, _ := strings.Cut(rest, ":")
+	return map[string]string{"registry": registry, "repository": repository, "tag": tag, "ref": ref}
+}
+
+// valuesFile writes values as a YAML file for helm and returns its path.
+func valuesFile(t *testing.T, name string, values map[string]any) string {
+	t.Helper()
+	out, err := yaml.Marshal(values)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), name+".yaml")
+	require.NoError(t, os.WriteFile(path, out, 0o600))
+	return path
+}
+
+// TestMagento2RealNode runs a store in real containers: shared-services' Redis pair (Debian's
+// redis-server for Valkey) in one namespace, a MariaDB and the magento2 minimal scenario with the
+// stub store's image (scripts/images.sh) in another, every pod on the real node except
+// OpenSearch's (no Debian package: it stays on the simulated nodes). helm install --wait passes
+// only when the kubelet finds the probes passing. Then, through the real data path: HTTP through
+// the web Service's cluster IP (kube-proxy) hits nginx and php-fpm, the pages read the chart's
+// env.php and reach the database and both Redis instances through the ExternalName Services in
+// the store's namespace (CoreDNS), nginx's rules hold, the upgrade hook Job ran its script for
+// real, and a cron run creates a pod that runs cron:run and exits.
+func TestMagento2RealNode(t *testing.T) {
+	t.Parallel()
+	requireRealNode(t)
+	cs := clientset(t)
+	ctx := context.Background()
+	shared := testCluster.Namespace(t, "real-shared")
+	store := testCluster.Namespace(t, "real-store")
+
+	redis := imageRef(t, "redis")
+	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", valuesFile(t, "shared-real", map[string]any{
+		"redis": merge(onRealNode, map[string]any{
+			"image":  map[string]string{"registry": redis["registry"], "repository": redis["repository"], "tag": redis["tag"]},
+			"server": "redis-server",
+		}),
+	})}, nil)
+
+	const dbPassword = "change-me" // the minimal scenario's magento.database.password
+	db := helmOptions(t, store, nil, map[string]string{
+		"image": imageRef(t, "mariadb")["ref"], "password": dbPassword,
+		"nodeSelector." + strings.ReplaceAll(realNodeLabel, ".", `\.`): "real",
+		"tolerations[0].key": realNodeLabel, "tolerations[0].operator": "Exists",
+	})
+	require.NoError(t, helm.InstallE(t, db, filepath.Join(repo.Root(t), "scripts", "demo-database"), "db"), "the store's database")
+
+	app := imageRef(t, "app")
+	install(t, m2Chart, store, []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "store-real", map[string]any{
+		"image":     map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
+		"magento":   map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
+		"web":       onRealNode,
+		"cron":      onRealNode,
+		"consumers": onRealNode,
+		"upgrade":   onRealNode,
+		"externalServices": map[string]any{
+			"redis":         map[string]any{"externalName": "redis." + shared + ".svc.cluster.local"},
+			"redisSessions": map[string]any{"externalName": "redis-sessions." + shared + ".svc.cluster.local"},
+		},
+	})}, nil)
+
+	pods, err := cs.CoreV1().Pods(store).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=web"})
+	require.NoError(t, err)
+	require.NotEmpty(t, pods.Items)
+	for _, p := range pods.Items {
+		assert.Equal(t, realNode, p.Spec.NodeName, "pod %s runs on the real node", p.Name)
+	}
+
+	svc, err := cs.CoreV1().Services(store).Get(ctx, m2Name("web"), metav1.GetOptions{})
+	require.NoError(t, err)
+	base := fmt.Sprintf("http://%s:%d", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port)
+	get := func(t *testing.T, path string) (int, string) {
+		t.Helper()
+		client := &http.Client{Timeout: 10 * time.Second}
+		resp, err := client.Get(base + path)
+		require.NoError(t, err, "GET %s through the web Service", path)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
+
+	t.Run("pages reach the database and Redis", func(t *testing.T) {
+		status, body := get(t, "/?reach=1")
+		require.Equal(t, 200, status, body)
+		var page struct {
+			Config map[string]any    `json:"config"`
+			Reach  map[string]string `json:"reach"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &page), body)
+		assert.Equal(t, "admin", page.Config["backend"].(map[string]any)["frontName"], "the chart's env.php, not the image's")
+		assert.True(t, strings.HasPrefix(page.Reach["db"], "ok "), "the database answered: %s", page.Reach["db"])
+		for _, name := range []string{"cache", "page_cache", "session"} {
+			assert.Equal(t, "PONG", page.Reach[name], "%s Redis through the ExternalName Service in %s", name, shared)
+		}
+	})
+	t.Run("nginx's rules", func(t *testing.T) {
+		for path, want := range map[string]int{
+			"/health_check.php": 200,
+			"/static/frontend/Magento/luma/en_US/css/styles-m.css": 200,
+			"/app/etc/env.php":            404,
+			"/setup/":                     404,
+			"/secret.php":                 404,
+			"/media/customer/invoice.pdf": 404,
+		} {
+			status, body := get(t, path)
+			assert.Equal(t, want, status, "GET %s: %.200s", path, body)
+		}
+	})
+	t.Run("the upgrade hook ran", func(t *testing.T) {
+		logs := jobLogs(t, store, m2Name("upgrade"))
+		assert.Contains(t, logs, "stub: setup:db:status")
+		assert.Contains(t, logs, "upgrade: database schema and data are up to date")
+	})
+	t.Run("a cron run runs cron:run and ends", func(t *testing.T) {
+		cj, err := cs.BatchV1().CronJobs(store).Get(ctx, m2Name("cron-main"), metav1.GetOptions{})
+		require.NoError(t, err)
+		job := &batchv1.Job{
+			ObjectMeta: metav1.ObjectMeta{Name: "cron-main-now", Labels: cj.Spec.JobTemplate.Labels},
+			Spec:       cj.Spec.JobTemplate.Spec,
+		}
+		_, err = cs.BatchV1().Jobs(store).Create(ctx, job, metav1.CreateOptions{})
+		require.NoError(t, err)
+		eventually(t, "the cron Job complete", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+			j, err := cs.BatchV1().Jobs(store).Get(ctx, job.Name, metav1.GetOptions{})
+			if err != nil {
+				return false, err.Error()
+			}
+			return j.Status.Succeeded == 1, fmt.Sprintf("succeeded %d failed %d", j.Status.Succeeded, j.Status.Failed)
+		})
+		assert.Contains(t, jobLogs(t, store, job.Name), "stub: cron:run")
+	})
+}
+
+// jobLogs returns the logs of the pods of Job name (through the API server and the kubelet).
+func jobLogs(t *testing.T, namespace, name string) string {
+	t.Helper()
+	cs := clientset(t)
+	ctx := context.Background()
+	pods, err := cs.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "batch.kubernetes.io/job-name=" + name})
+	require.NoError(t, err)
+	require.NotEmpty(t, pods.Items, "pods of Job %s", name)
+	var out strings.Builder
+	for _, p := range pods.Items {
+		b, err := cs.CoreV1().Pods(namespace).GetLogs(p.Name, &corev1.PodLogOptions{}).DoRaw(ctx)
+		require.NoError(t, err, "logs of %s", p.Name)
+		out.Write(b)
+	}
+	return out.String()
+}
+
+// merge returns a new map with the keys of a, then b.
+func merge(a, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
