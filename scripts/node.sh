@@ -55,12 +55,12 @@ daemon() {
 
 # stop NAME: stop the recorded process (SIGTERM, then SIGKILL after 10 s).
 stop() {
-  local pid i
+  local pid _
   [[ -f $DIR/$1.pid ]] || return 0
   pid=$(<"$DIR/$1.pid")
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
-    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$DIR/$1.pid"
