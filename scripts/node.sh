@@ -203,6 +203,13 @@ cmd_up() {
     command -v "$cmd" >/dev/null || die "$cmd is missing: run scripts/packages.sh"
   done
   [[ -x /usr/lib/cni/bridge ]] || die "the CNI plugins are missing: run scripts/packages.sh"
+  # One real node per machine: they would share the bridge, the DNS address and the ports.
+  local other
+  for other in "$CACHE"/nodes/*/kubelet.pid; do
+    [[ -f $other && $(dirname "$other") != "$DIR" ]] || continue
+    kill -0 "$(<"$other")" 2>/dev/null &&
+      die "the real node of cluster $(basename "$(dirname "$other")") runs on this machine: take it down first (MAGENTO_K8S_CLUSTER=$(basename "$(dirname "$other")") scripts/cluster.sh down), or MAGENTO_K8S_REAL_NODE=0"
+  done
   load_tools
   mkdir -p "$DIR"
   local t0=$EPOCHREALTIME ip pause

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -342,13 +344,29 @@ func checkCronJobs(t *testing.T, ns string, m *render.Manifests) {
 	}
 }
 
-// TestMagento2Lifecycle: helm upgrade with a configuration change rolls the web pods with no
-// unavailable pod at any moment, helm rollback restores the previous pods, helm uninstall keeps
-// the media claim and the crypt key, and the crypt key never changes on the way.
+// TestMagento2Lifecycle runs on the real node (real containers, real probes, kube-proxy): helm
+// upgrade with a configuration change rolls the web pods while a bounded load runs through the
+// web Service, with no failed request and no web pod short of the desired count at any moment;
+// helm rollback restores the previous pods, helm uninstall keeps the media claim and the crypt
+// key, a reinstall adopts them, and the crypt key never changes on the way.
 func TestMagento2Lifecycle(t *testing.T) {
 	t.Parallel()
+	requireRealNode(t)
 	ns := testCluster.Namespace(t, "m2-lifecycle")
-	values := []string{m2Chart + "/ci/minimal-values.yaml"}
+	app := imageRef(t, "app")
+	// The real node has 2 CPUs: small requests, so the surge pod of the rollout fits beside the
+	// other tests' pods.
+	small := map[string]any{"requests": map[string]string{"cpu": "20m", "memory": "64Mi"}, "limits": map[string]string{"memory": "4Gi"}}
+	values := []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "lifecycle-real", map[string]any{
+		"image": map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
+		"web": merge(onRealNode, map[string]any{
+			"php":   map[string]any{"resources": small},
+			"nginx": map[string]any{"resources": map[string]any{"requests": map[string]string{"cpu": "10m", "memory": "32Mi"}}},
+		}),
+		"upgrade":   onRealNode,
+		"cron":      map[string]any{"enabled": false},
+		"consumers": map[string]any{"enabled": false},
+	})}
 	base := map[string]string{"web.replicaCount": "3", "persistence.media.accessModes[0]": "ReadWriteMany"}
 	install(t, m2Chart, ns, values, base)
 	cs := clientset(t)
@@ -374,16 +392,25 @@ func TestMagento2Lifecycle(t *testing.T) {
 	before := podChecksums()
 	require.Len(t, before, 3)
 
-	// Upgrade with an nginx configuration change while watching the Deployment.
+	// Upgrade with an nginx configuration change while watching the Deployment and sending a
+	// bounded load through the web Service.
 	changed := map[string]string{"web.nginx.clientMaxBodySize": "128m"}
 	for k, v := range base {
 		changed[k] = v
 	}
+	svc, err := cs.CoreV1().Services(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+	require.NoError(t, err)
+	var load loadResult
 	stats := watchDeployment(t, ns, m2Name("web"), func() {
-		require.NoError(t, helm.UpgradeE(t, helmOptions(t, ns, values, changed), abs(t, m2Chart)[0], release), "helm upgrade --wait")
-		checkWebAvailable(t, ns, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: m2Name("web")}})
+		load = underLoad(t, fmt.Sprintf("http://%s:%d/", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port), func() {
+			require.NoError(t, helm.UpgradeE(t, helmOptions(t, ns, values, changed), abs(t, m2Chart)[0], release), "helm upgrade --wait")
+			checkWebAvailable(t, ns, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: m2Name("web")}})
+		})
 	})
 	t.Logf("upgrade: %d Deployment updates seen; available replicas never below %d; most missing %d", stats.events, stats.minAvailable, stats.maxMissing)
+	t.Logf("load during the rollout: %d requests, %d failed, p99 %s, max %s", load.requests, len(load.failures), load.p99, load.max)
+	assert.Greater(t, load.requests, 50, "the load ran through the rollout")
+	assert.Empty(t, load.failures, "no request failed while the web pods rolled")
 	assert.Greater(t, stats.events, 1, "the watch saw the rollout")
 	assert.Equal(t, int32(0), stats.maxMissing, "no web pod short of the desired 3 at any moment of the rollout")
 	assert.GreaterOrEqual(t, stats.minAvailable, int32(3))
@@ -404,7 +431,7 @@ func TestMagento2Lifecycle(t *testing.T) {
 
 	// Uninstall keeps the store's data.
 	require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, nil, nil), release, true), "helm uninstall")
-	_, err := cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+	_, err = cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
 	assert.True(t, apierrors.IsNotFound(err), "the Deployment is gone: %v", err)
 	_, err = cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, m2Name("media"), metav1.GetOptions{})
 	assert.NoError(t, err, "the media claim survives helm uninstall")
@@ -413,6 +440,68 @@ func TestMagento2Lifecycle(t *testing.T) {
 	// A reinstall of the same release adopts the kept claim and key.
 	require.NoError(t, helm.InstallE(t, helmOptions(t, ns, values, base), abs(t, m2Chart)[0], release), "helm install again")
 	assert.Equal(t, key, cryptKey(), "a reinstall keeps the stored crypt key")
+}
+
+// loadResult is what underLoad measured.
+type loadResult struct {
+	requests int
+	failures []string // the first failures, up to 20
+	p99, max time.Duration
+}
+
+// underLoad runs action while 4 clients send GET url in a loop, each on a new connection (so
+// every request goes through the Service's current rules, as a new visitor's would), and
+// returns the count, the failures (errors or non-200) and the latencies.
+func underLoad(t *testing.T, url string, action func()) loadResult {
+	t.Helper()
+	var (
+		mu        sync.Mutex
+		res       loadResult
+		latencies []time.Duration
+		wg        sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				begin := time.Now()
+				resp, err := client.Get(url)
+				failure := ""
+				if err != nil {
+					failure = err.Error()
+				} else {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						failure = resp.Status
+					}
+				}
+				mu.Lock()
+				res.requests++
+				latencies = append(latencies, time.Since(begin))
+				if failure != "" && len(res.failures) < 20 {
+					res.failures = append(res.failures, failure)
+				}
+				mu.Unlock()
+				time.Sleep(20 * time.Millisecond) // bounded: about 150 requests a second
+			}
+		})
+	}
+	action()
+	close(stop)
+	wg.Wait()
+	slices.Sort(latencies)
+	if n := len(latencies); n > 0 {
+		res.p99 = latencies[n*99/100]
+		res.max = latencies[n-1]
+	}
+	return res
 }
 
 // rolloutStats is what watchDeployment saw.
