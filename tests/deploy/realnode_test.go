@@ -177,22 +177,7 @@ func TestMagento2RealNode(t *testing.T) {
 		assert.Contains(t, logs, "upgrade: database schema and data are up to date")
 	})
 	t.Run("a cron run runs cron:run and ends", func(t *testing.T) {
-		cj, err := cs.BatchV1().CronJobs(store).Get(ctx, m2Name("cron-main"), metav1.GetOptions{})
-		require.NoError(t, err)
-		job := &batchv1.Job{
-			ObjectMeta: metav1.ObjectMeta{Name: "cron-main-now", Labels: cj.Spec.JobTemplate.Labels},
-			Spec:       cj.Spec.JobTemplate.Spec,
-		}
-		_, err = cs.BatchV1().Jobs(store).Create(ctx, job, metav1.CreateOptions{})
-		require.NoError(t, err)
-		eventually(t, "the cron Job complete", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-			j, err := cs.BatchV1().Jobs(store).Get(ctx, job.Name, metav1.GetOptions{})
-			if err != nil {
-				return false, err.Error()
-			}
-			return j.Status.Succeeded == 1, fmt.Sprintf("succeeded %d failed %d", j.Status.Succeeded, j.Status.Failed)
-		})
-		assert.Contains(t, jobLogs(t, store, job.Name), "stub: cron:run")
+		assert.Contains(t, runFromCronJob(t, store, m2Name("cron-main"), "cron-main-now", nil), "stub: cron:run")
 	})
 }
 
@@ -223,4 +208,120 @@ func merge(a, b map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// TestMagento2RealNodeVarnishAndMaintenance runs a store with Varnish (Debian's varnishd, two
+// instances) and a shared var/ volume in real containers: pages come from Varnish's cache, a
+// PURGE through the public Service is refused, bin/magento in a pod of the release purges the
+// tagged pages on every instance (by their stable names, on the purge port, through CoreDNS), and
+// maintenance mode switched on by a pod reaches the web pods through the shared var/ volume (503)
+// and off again.
+func TestMagento2RealNodeVarnishAndMaintenance(t *testing.T) {
+	t.Parallel()
+	requireRealNode(t)
+	ns := testCluster.Namespace(t, "real-varnish")
+	app, varnish := imageRef(t, "app"), imageRef(t, "varnish")
+	small := func(cpu, memory string) map[string]any {
+		return map[string]any{"requests": map[string]string{"cpu": cpu, "memory": memory}, "limits": map[string]string{"memory": memory}}
+	}
+	install(t, m2Chart, ns, []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "varnish-real", map[string]any{
+		"image":   map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
+		"web":     merge(onRealNode, map[string]any{"php": map[string]any{"resources": merge(small("20m", "4Gi"), nil)}}),
+		"upgrade": onRealNode,
+		// One suspended cron entry: its pod template runs the test's bin/magento commands.
+		"cron":      merge(onRealNode, map[string]any{"jobs": []map[string]any{{"name": "main", "schedule": "* * * * *", "args": []string{"--exclude-group=index"}, "groups": []string{"default"}, "suspend": true}}}),
+		"consumers": map[string]any{"enabled": false},
+		"varnish": merge(onRealNode, map[string]any{
+			"enabled": true, "replicas": 2, "debugHeaders": true, "resources": small("20m", "256Mi"),
+			"image": map[string]string{"registry": varnish["registry"], "repository": varnish["repository"], "tag": varnish["tag"]},
+		}),
+		"persistence": map[string]any{"var": map[string]any{"enabled": true}},
+	})}, nil)
+	cs := clientset(t)
+	ctx := context.Background()
+	front, err := cs.CoreV1().Services(ns).Get(ctx, m2Name("varnish"), metav1.GetOptions{})
+	require.NoError(t, err)
+	web, err := cs.CoreV1().Services(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+	require.NoError(t, err)
+	// One connection, so one Varnish instance, for the cache's view.
+	client := &http.Client{Timeout: 10 * time.Second}
+	fetch := func(t *testing.T, method, url string) (int, string, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, url, nil)
+		require.NoError(t, err)
+		resp, err := client.Do(req)
+		require.NoError(t, err, "%s %s", method, url)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var page struct {
+			Nonce string `json:"nonce"`
+		}
+		_ = json.Unmarshal(b, &page)
+		return resp.StatusCode, resp.Header.Get("X-Magento-Cache-Debug"), page.Nonce
+	}
+	page := fmt.Sprintf("http://%s:%d/women.html?tags=cat_c_3", front.Spec.ClusterIP, front.Spec.Ports[0].Port)
+
+	t.Run("pages from the cache", func(t *testing.T) {
+		status, _, first := fetch(t, http.MethodGet, page)
+		require.Equal(t, 200, status)
+		status, cache, again := fetch(t, http.MethodGet, page)
+		require.Equal(t, 200, status)
+		assert.Equal(t, "HIT", cache)
+		assert.Equal(t, first, again)
+	})
+	t.Run("no purge through the public Service", func(t *testing.T) {
+		status, _, _ := fetch(t, "PURGE", fmt.Sprintf("http://%s:%d/", front.Spec.ClusterIP, front.Spec.Ports[0].Port))
+		assert.Equal(t, 405, status)
+		_, cache, _ := fetch(t, http.MethodGet, page)
+		assert.Equal(t, "HIT", cache, "nothing was purged")
+	})
+	t.Run("bin/magento purges every instance", func(t *testing.T) {
+		logs := runMagento(t, ns, "purge", "stub:purge-tags", "cat_c_3")
+		for i := range 2 {
+			assert.Contains(t, logs, fmt.Sprintf("purge %s-%d.%s:6091: HTTP/1.1 200 Purged", m2Name("varnish"), i, m2Name("varnish-pods")))
+		}
+		_, cache, _ := fetch(t, http.MethodGet, page)
+		assert.Equal(t, "MISS", cache, "the tagged page is gone")
+	})
+	t.Run("maintenance through the shared var volume", func(t *testing.T) {
+		url := fmt.Sprintf("http://%s:%d/", web.Spec.ClusterIP, web.Spec.Ports[0].Port)
+		runMagento(t, ns, "maintenance-on", "maintenance:enable")
+		status, _, _ := fetch(t, http.MethodGet, url)
+		assert.Equal(t, 503, status, "the web pods see the flag a cron pod set")
+		runMagento(t, ns, "maintenance-off", "maintenance:disable")
+		status, _, _ = fetch(t, http.MethodGet, url)
+		assert.Equal(t, 200, status)
+	})
+}
+
+// runMagento runs bin/magento ARGS in a pod of the release (the template of the CronJob
+// cron-main: the app image, the store's env.php, env and volumes) and returns its logs.
+func runMagento(t *testing.T, ns, name string, args ...string) string {
+	t.Helper()
+	return runFromCronJob(t, ns, m2Name("cron-main"), name, append([]string{"/usr/bin/tini", "-g", "--", "php", "bin/magento"}, args...))
+}
+
+// runFromCronJob creates Job name from the CronJob's template (with command instead of the
+// container's own when given), waits until it completes and returns its pods' logs.
+func runFromCronJob(t *testing.T, ns, cronJob, name string, command []string) string {
+	t.Helper()
+	cs := clientset(t)
+	ctx := context.Background()
+	cj, err := cs.BatchV1().CronJobs(ns).Get(ctx, cronJob, metav1.GetOptions{})
+	require.NoError(t, err)
+	spec := cj.Spec.JobTemplate.Spec.DeepCopy()
+	if command != nil {
+		spec.Template.Spec.Containers[0].Command = command
+	}
+	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: *spec}
+	_, err = cs.BatchV1().Jobs(ns).Create(ctx, job, metav1.CreateOptions{})
+	require.NoError(t, err)
+	eventually(t, "Job "+name+" complete", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+		j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		return j.Status.Succeeded == 1, fmt.Sprintf("succeeded %d failed %d", j.Status.Succeeded, j.Status.Failed)
+	})
+	return jobLogs(t, ns, name)
 }

@@ -30,6 +30,9 @@ backend default {
         .interval = 5s;
         .window = 10;
         .threshold = 5;
+        # Healthy from the start: a new Varnish pod takes traffic as soon as it is ready, and must
+        # not answer 503 until its first probes came back (the default starts it sick).
+        .initial = 5;
     }
 }
 

@@ -4,6 +4,19 @@
 // (framework/App/DeploymentConfig/Reader.php), the mode from $_SERVER (Bootstrap params), and
 // CONFIG__* system configuration from $_ENV only (module-config EnvironmentPlaceholder.php), never
 // getenv().
+// Maintenance mode as Magento's Bootstrap::assertMaintenance and MaintenanceMode::isOn decide it:
+// var/.maintenance.flag set and the client not among var/.maintenance.ip's addresses: 503 (the
+// page errors/503.php shows).
+$maintenanceDir = dirname(__DIR__) . '/var/';
+if (file_exists($maintenanceDir . '.maintenance.flag')) {
+    $allowed = array_filter(array_map('trim', explode(',', (string) @file_get_contents($maintenanceDir . '.maintenance.ip'))));
+    if (!in_array($_SERVER['REMOTE_ADDR'] ?? '', $allowed, true)) {
+        http_response_code(503);
+        header('Retry-After: 30');
+        echo "Service Temporarily Unavailable: maintenance\n";
+        exit;
+    }
+}
 header('Content-Type: application/json');
 // ?tags=a,b: a cacheable page, as Magento marks one for the full-page cache (Cache-Control public
 // and the cache tags of what it shows); ?private=1: a page for one customer only.
