@@ -13,6 +13,8 @@
 #   varnish  varnish tini                (with the C compiler varnishd needs)
 #   mariadb  mariadb-server tini
 #   pause    only /pause: the pod sandbox, a static C program built here
+#   exporter only nginx-prometheus-exporter (the web pods' metrics sidecar), the
+#            binary scripts/build-tools.sh builds from its Go module
 #
 # Every Debian image has tini at /usr/bin/tini, /bin/sh and www-data as UID/GID
 # 33 (the charts' runAsUser); none has an entrypoint (the charts set commands).
@@ -66,7 +68,7 @@ IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # -s: the symbols are of no use in a sandbox and double the size.
 PAUSE_CFLAGS="-static -O2 -s -Wall -Wextra"
 
-IMAGES=(app nginx redis varnish mariadb pause)
+IMAGES=(app nginx redis varnish mariadb pause exporter)
 declare -A PACKAGES=(
   [app]="php8.2-fpm php8.2-cli php8.2-mysql nginx tini ca-certificates"
   [nginx]="nginx tini"
@@ -430,8 +432,19 @@ tree_hash() {
   ) | sha
 }
 
+# exporter_spec: the exporter image's /DEST=SRC (the binary of scripts/build-tools.sh).
+exporter_spec() {
+  local bin
+  bin=$(bash "$REPO_DIR/scripts/build-tools.sh" --print | sed -n 's/^NGINX_EXPORTER=//p')
+  echo "/usr/local/bin/nginx-prometheus-exporter=$bin"
+}
+
 image_tag() {
   local name=$1
+  if [[ $name == exporter ]]; then
+    binary_tag exporter "$(exporter_spec)"
+    return
+  fi
   if [[ $name == pause ]]; then
     {
       echo "pause $ARCH $PAUSE_CFLAGS"
@@ -505,7 +518,11 @@ ensure_archive() {
     STATUS=cached
     return 0
   fi
-  if [[ $name == pause ]]; then host_pkgs gcc libc6-dev; else ensure_base; fi
+  case $name in
+    pause) host_pkgs gcc libc6-dev ;;
+    exporter) ;;
+    *) ensure_base ;;
+  esac
   t0=$EPOCHREALTIME
   run_logged "$IMAGES_DIR/logs/$name-$TAG.log" __build "$name" "$TAG" "$ARCHIVE"
   STATUS="built $(elapsed "$t0")"
@@ -561,7 +578,7 @@ cmd_binary() {
   (($# >= 2)) || die "usage: images.sh binary NAME /DEST=SRC [/DEST=SRC...]"
   local name=$1 t0
   shift
-  [[ -z ${PACKAGES[$name]:-} && $name != pause ]] || die "$name is a built-in image"
+  [[ -z ${PACKAGES[$name]:-} && $name != pause && $name != exporter ]] || die "$name is a built-in image"
   need_root binary
   need_containerd
   lock
@@ -622,7 +639,11 @@ main() {
       mv "$WORK" "$1"
       ;;
     __build)
-      if [[ $1 == pause ]]; then build_pause "$2" "$3"; else build_rootfs_image "$@"; fi
+      case $1 in
+        pause) build_pause "$2" "$3" ;;
+        exporter) binary_image exporter "$2" "$3" "$(exporter_spec)" ;;
+        *) build_rootfs_image "$@" ;;
+      esac
       ;;
     __binary) binary_image "$@" ;;
     *)

@@ -40,16 +40,18 @@ const (
 
 func m2Name(component string) string { return m2Fullname + "-" + component }
 
-// TestMagento2Scenarios installs every magento2 scenario into its own restricted namespace and
-// checks the live objects.
+// TestMagento2Scenarios installs every magento2 scenario into its own restricted namespace, its
+// pods in real containers on the real node (realNodeValues), and checks the live objects.
 func TestMagento2Scenarios(t *testing.T) {
 	t.Parallel()
 	for _, s := range repo.Scenarios(t, m2Chart) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
+			requireRealNode(t)
 			ns := testCluster.Namespace(t, "m2-"+s.Name)
-			// The test's own values run every CronJob every minute, so each runs while we watch.
-			files := append(slices.Clone(s.ValuesFiles()), cronEveryMinute(t, m2Chart, s.ValuesFiles()))
+			// The test's own values run every CronJob every minute, so each runs while we watch,
+			// and put the scenario onto the real node.
+			files := append(slices.Clone(s.ValuesFiles()), cronEveryMinute(t, m2Chart, s.ValuesFiles()), realNodeValues(t, m2Chart))
 			m := install(t, m2Chart, ns, files, nil)
 			cs := clientset(t)
 			ctx := context.Background()
@@ -242,9 +244,9 @@ func checkHPA(t *testing.T, ns string, m *render.Manifests) {
 	})
 }
 
-// cronRunFor is how long the test's cron and consumer pods run on the simulated nodes (kwok's
-// pod-complete stage delay, scripts/cluster.sh): longer than the one-minute interval, so the next
-// schedule comes while a Job is still active.
+// cronRunFor is how long the test's cron and consumer pods run (on the real node the stub's
+// bin/magento sleeps; on the simulated nodes kwok's pod-complete stage delays, scripts/cluster.sh):
+// longer than the one-minute interval, so the next schedule comes while a Job is still active.
 const (
 	cronRunFor         = 100 * time.Second
 	kwokCompleteDelay  = "pod-complete.stage.kwok.x-k8s.io/delay"
@@ -266,10 +268,15 @@ func cronEveryMinute(t *testing.T, chartDir string, valuesFiles []string) string
 		require.True(t, ok, "cron.jobs entry is a map, got %T", e)
 		entry["schedule"] = "* * * * *"
 	}
+	// On the real node the stub's bin/magento takes that long (STUB_SLEEP_<COMMAND>); on the
+	// simulated nodes kwok completes the pod after that long.
 	runFor := map[string]string{kwokCompleteDelay: cronRunFor.String()}
+	sleep := func(command string) []map[string]string {
+		return []map[string]string{{"name": "STUB_SLEEP_" + command, "value": fmt.Sprint(int(cronRunFor.Seconds()))}}
+	}
 	out, err := json.Marshal(map[string]any{
-		"cron":      map[string]any{"jobs": entries, "podAnnotations": runFor},
-		"consumers": map[string]any{"schedule": "* * * * *", "podAnnotations": runFor},
+		"cron":      map[string]any{"jobs": entries, "podAnnotations": runFor, "extraEnv": sleep("CRON_RUN")},
+		"consumers": map[string]any{"schedule": "* * * * *", "podAnnotations": runFor, "extraEnv": sleep("QUEUE_CONSUMERS_LIST")},
 	})
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "cron-every-minute.yaml")

@@ -325,3 +325,42 @@ func runFromCronJob(t *testing.T, ns, cronJob, name string, command []string) st
 	})
 	return jobLogs(t, ns, name)
 }
+
+// realNodeValues writes the values that put a chart's scenario onto the real node: every image
+// its pods use replaced by the one built here (scripts/images.sh; a scenario's digest dropped:
+// these images have other digests), every component scheduled there, and the requests trimmed
+// so that every test's pods fit the node's 2 CPUs together (limits stay: php-fpm is sized from
+// them). OpenSearch has no image to build (no Debian package): its pods stay on the simulated
+// nodes.
+func realNodeValues(t *testing.T, chart string) string {
+	t.Helper()
+	img := func(name string) map[string]string {
+		r := imageRef(t, name)
+		return map[string]string{"registry": r["registry"], "repository": r["repository"], "tag": r["tag"], "digest": ""}
+	}
+	requests := func(cpu, memory string) map[string]any {
+		return map[string]any{"resources": map[string]any{"requests": map[string]string{"cpu": cpu, "memory": memory}}}
+	}
+	var values map[string]any
+	switch chart {
+	case m2Chart:
+		values = map[string]any{
+			"image": img("app"),
+			"web": merge(onRealNode, map[string]any{
+				"nginx": merge(requests("10m", "32Mi"), map[string]any{"image": img("nginx")}),
+				"php":   requests("20m", "64Mi"),
+			}),
+			"cron":      merge(onRealNode, requests("10m", "64Mi")),
+			"consumers": merge(onRealNode, requests("10m", "64Mi")),
+			"upgrade":   merge(onRealNode, requests("20m", "64Mi")),
+			"varnish": merge(onRealNode, map[string]any{"image": img("varnish"),
+				"resources": map[string]any{"requests": map[string]string{"cpu": "10m", "memory": "128Mi"}, "limits": map[string]string{"memory": "512Mi"}}}),
+			"metrics": map[string]any{"nginx": map[string]any{"image": img("exporter")}},
+		}
+	case ssChart:
+		values = map[string]any{"redis": merge(onRealNode, map[string]any{"image": img("redis"), "server": "redis-server"})}
+	default:
+		t.Fatalf("no real-node values for chart %s", chart)
+	}
+	return valuesFile(t, chart+"-real-node", values)
+}

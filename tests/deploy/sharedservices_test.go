@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,8 +31,11 @@ func TestSharedServicesScenarios(t *testing.T) {
 	for _, s := range repo.Scenarios(t, ssChart) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
+			requireRealNode(t)
 			ns := testCluster.Namespace(t, "ss-"+s.Name)
-			m := install(t, ssChart, ns, s.ValuesFiles(), nil)
+			// The Redis pods in real containers on the real node; OpenSearch stays simulated.
+			files := append(slices.Clone(s.ValuesFiles()), realNodeValues(t, ssChart))
+			m := install(t, ssChart, ns, files, nil)
 			cs := clientset(t)
 			t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
 			var claims []string
@@ -112,7 +116,7 @@ func TestSharedServicesScenarios(t *testing.T) {
 					_, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
 					assert.NoError(t, err, "claim %s survives helm uninstall", name)
 				}
-				require.NoError(t, helm.InstallE(t, helmOptions(t, ns, s.ValuesFiles(), nil), abs(t, ssChart)[0], release), "reinstall")
+				require.NoError(t, helm.InstallE(t, helmOptions(t, ns, files, nil), abs(t, ssChart)[0], release), "reinstall")
 				for _, sts := range render.Find[*appsv1.StatefulSet](m) {
 					eventually(t, sts.Name+" ready again", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
 						live, err := cs.AppsV1().StatefulSets(ns).Get(ctx, sts.Name, metav1.GetOptions{})

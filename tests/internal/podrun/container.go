@@ -185,7 +185,6 @@ func (p *Pod) script(root string, c corev1.Container) (string, error) {
 	sort.SliceStable(mounts, func(i, j int) bool {
 		return strings.Count(path.Clean(mounts[i].MountPath), "/") < strings.Count(path.Clean(mounts[j].MountPath), "/")
 	})
-	var readOnly []string
 	for _, m := range mounts {
 		src, ok := p.volumes[m.Name]
 		if !ok {
@@ -208,12 +207,11 @@ func (p *Pod) script(root string, c corev1.Container) (string, error) {
 			w("[ -e %s ] || { mkdir -p \"$(dirname %s)\"; : > %s; }", target, target, target)
 		}
 		w("mount --bind %s %s", shq(src), target)
+		// Read-only at once, as runc mounts it: a later mount nested inside cannot make its
+		// mount point there either (runc: "mkdir …: read-only file system").
 		if m.ReadOnly {
-			readOnly = append(readOnly, target)
+			w("mount -o remount,bind,ro %s", target)
 		}
-	}
-	for _, t := range readOnly {
-		w("mount -o remount,bind,ro %s", t)
 	}
 	if sc := c.SecurityContext; sc != nil && sc.ReadOnlyRootFilesystem != nil && *sc.ReadOnlyRootFilesystem {
 		w("mount -o remount,bind,ro %s", r)
