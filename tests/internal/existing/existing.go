@@ -73,14 +73,7 @@ func ForE(chartDir string, valuesFiles []string) (*Objects, error) {
 		return nil, fmt.Errorf("%s: %w", o.File, err)
 	}
 	for _, s := range render.Find[*corev1.Secret](m) {
-		data := map[string][]byte{}
-		for k, v := range s.Data {
-			data[k] = v
-		}
-		for k, v := range s.StringData {
-			data[k] = []byte(v)
-		}
-		o.Secrets[s.Name] = data
+		o.Secrets[s.Name] = secretData(s)
 	}
 	for _, cm := range render.Find[*corev1.ConfigMap](m) {
 		o.ConfigMaps[cm.Name] = cm.Data
@@ -114,14 +107,7 @@ func (o *Objects) Data(m *render.Manifests) (map[string]map[string]string, map[s
 		secrets[name] = data
 	}
 	for _, s := range render.Find[*corev1.Secret](m) {
-		data := map[string][]byte{}
-		for k, v := range s.Data {
-			data[k] = v
-		}
-		for k, v := range s.StringData {
-			data[k] = []byte(v)
-		}
-		secrets[s.Name] = data
+		secrets[s.Name] = secretData(s)
 	}
 	return configMaps, secrets
 }
@@ -206,6 +192,18 @@ func (o *Objects) Missing(m *render.Manifests) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// secretData is a Secret's data as a pod finds it: its stringData merged into its data.
+func secretData(s *corev1.Secret) map[string][]byte {
+	data := map[string][]byte{}
+	for k, v := range s.Data {
+		data[k] = v
+	}
+	for k, v := range s.StringData {
+		data[k] = []byte(v)
+	}
+	return data
 }
 
 // keySet returns the keys of a Secret's or ConfigMap's data.
