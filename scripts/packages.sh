@@ -5,7 +5,7 @@
 # namespace tools (iproute2, util-linux) and wrk for the load figures; the real node
 # (scripts/node.sh): containerd, runc, the CNI plugins, iptables, conntrack, curl, and
 # debootstrap for its images (scripts/images.sh); the static tier: yamllint for chart-testing's
-# lint. Installs only what is missing, with apt-get (as root,
+# lint, shellcheck for the charts' shell programs. Installs only what is missing, with apt-get (as root,
 # or through sudo); services are not started (the tests start their own processes on loopback).
 # A second run takes well under a second.
 #
@@ -28,6 +28,7 @@ declare -A want=(
   [redis-server]=redis-server
   [varnishd]=varnish
   [yamllint]=yamllint
+  [shellcheck]=shellcheck
   [ip]=iproute2
   [setpriv]=util-linux
 )

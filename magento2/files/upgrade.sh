@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2153 # the MAGENTO_* variables come from the chart's env ConfigMap
 # The database upgrade of the magento2 chart: the pre-install/pre-upgrade hook Job runs it before
 # the new web pods roll. setup:db:status decides: up to date (0) changes nothing; an upgrade (2)
 # runs under maintenance mode, which is switched off again on the way out, success or failure;

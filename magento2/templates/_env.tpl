@@ -75,7 +75,7 @@ Usage: {{ include "magento2.env.config" (dict "context" $ "hook" false) | fromYa
 {{- $ctx := .context -}}
 {{- $hook := .hook | default false -}}
 {{- $m := $ctx.Values.magento -}}
-{{- $env := dict "MAGE_MODE" $m.mode "MAGENTO_ADMIN_PATH" $m.adminPath -}}
+{{- $env := dict "MAGE_MODE" $m.mode "MAGENTO_ADMIN_PATH" $m.adminPath "MAGENTO_PHP" $m.phpCli -}}
 {{- $_ := set $env "MAGENTO_DB_HOST" (printf "%s:%d" $m.database.host ($m.database.port | int)) -}}
 {{- $_ := set $env "MAGENTO_DB_NAME" $m.database.name -}}
 {{- $_ := set $env "MAGENTO_DB_USER" $m.database.user -}}

@@ -387,13 +387,14 @@ Usage: {{ $checksums := include "magento2.checksums" $ | fromJson }}
 {{- end -}}
 
 {{/*
-magento2.maintenanceGuard: a shell prelude for the cron and consumer pods (argument: what runs):
-while Magento's maintenance flag is set (an upgrade runs; the flag reaches these pods when var/ is
-shared) it exits without running anything; otherwise it executes its arguments.
-Usage: (list "/bin/sh" "-c" (include "magento2.maintenanceGuard" "cron") "cron" "php" "bin/magento" …)
+magento2.script: a shell program of the chart's files/ (linted there with shellcheck) as the
+argument of `sh -c`: its comment lines and blank lines dropped.
+Usage: (list "/bin/sh" "-c" (include "magento2.script" (dict "context" $ "name" "consumers.sh")) "consumers")
 */}}
-{{- define "magento2.maintenanceGuard" -}}
-if [ -e var/.maintenance.flag ]; then echo "{{ . }}: maintenance mode (an upgrade runs): nothing run"; exit 0; fi; exec "$@"
+{{- define "magento2.script" -}}
+{{- $text := .context.Files.Get (printf "files/%s" .name) -}}
+{{- if not $text -}}{{- fail (printf "files/%s is missing from the chart" .name) -}}{{- end -}}
+{{- regexReplaceAll "(?m)^[ \t]*(#.*)?\n" $text "" | trimSuffix "\n" -}}
 {{- end -}}
 
 {{/*

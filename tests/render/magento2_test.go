@@ -538,7 +538,9 @@ func TestMagento2UpgradeHook(t *testing.T) {
 	assert.Empty(t, mounts["/var/www/html/app/etc/env.php"], "the Job's env.php is its writable copy")
 	assert.Equal(t, "app-etc", mounts["/etc/magento/upgrade"])
 	require.Len(t, pod.InitContainers, 1)
-	assert.Contains(t, lastArg(pod.InitContainers[0]), "cp /etc/magento/upgrade/env.php /app-etc/env.php", "the chart's env.php in the copy")
+	copyCmd := pod.InitContainers[0].Command
+	assert.Equal(t, []string{"copy-app-etc", "/var/www/html/app/etc", "/etc/magento/upgrade/env.php", "/app-etc"}, copyCmd[3:],
+		"the image's app/etc and the chart's env.php into the writable copy (files/copy-app-etc.sh)")
 
 	// Its configuration: hook copies created before the Job, from the same helpers.
 	appEtc := render.Get[*corev1.ConfigMap](t, m, m2Name("app-etc"))
