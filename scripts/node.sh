@@ -80,10 +80,23 @@ node_ip() {
   ip -4 -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -n1
 }
 
+# config DAEMON FILE: write stdin to FILE, only when it changes; a running DAEMON that reads FILE
+# is stopped then, for `up` to start it again with the new file. kube-proxy and the kubelet watch
+# their configuration files and exit on any write, so an `up` of a running node must not rewrite
+# an unchanged file.
+config() {
+  local daemon=$1 file=$2 new
+  new=$(cat)
+  [[ -f $file && $(<"$file") == "$new" ]] && return
+  [[ -n $daemon ]] && stop "$daemon"
+  printf '%s\n' "$new" >"$file.tmp"
+  mv "$file.tmp" "$file"
+}
+
 write_configs() {
   local ip=$1 pause=$2
   mkdir -p "$DIR/cni" "$DIR/kubelet" "$CONTAINERD_ROOT"
-  cat >"$DIR/containerd.toml" <<EOF
+  config "containerd" "$DIR/containerd.toml" <<EOF
 version = 2
 root = "$CONTAINERD_ROOT"
 state = "$DIR/containerd-state"
@@ -102,7 +115,7 @@ state = "$DIR/containerd-state"
     bin_dir = "/usr/lib/cni"
     conf_dir = "$DIR/cni"
 EOF
-  cat >"$DIR/cni/10-magento-k8s.conflist" <<EOF
+  config "" "$DIR/cni/10-magento-k8s.conflist" <<EOF
 {
   "cniVersion": "0.4.0",
   "name": "magento-k8s",
@@ -124,7 +137,7 @@ EOF
   ]
 }
 EOF
-  cat >"$DIR/kubelet.yaml" <<EOF
+  config "kubelet" "$DIR/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: 0.0.0.0
@@ -164,7 +177,7 @@ registerWithTaints:
     value: real
     effect: NoSchedule
 EOF
-  cat >"$DIR/kube-proxy.yaml" <<EOF
+  config "kube-proxy" "$DIR/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
@@ -177,7 +190,7 @@ conntrack:
 metricsBindAddress: 127.0.0.1:10349
 healthzBindAddress: 127.0.0.1:10356
 EOF
-  cat >"$DIR/Corefile" <<EOF
+  config "coredns" "$DIR/Corefile" <<EOF
 .:53 {
     bind $GATEWAY
     errors

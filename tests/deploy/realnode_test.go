@@ -262,6 +262,18 @@ func TestMagento2RealNodeVarnishAndMaintenance(t *testing.T) {
 	page := fmt.Sprintf("http://%s:%d/women.html?tags=cat_c_3", front.Spec.ClusterIP, front.Spec.Ports[0].Port)
 
 	t.Run("pages from the cache", func(t *testing.T) {
+		// helm --wait returned once every pod was ready; a Varnish that started before the web
+		// pods saw its health probes fail meanwhile, and serves once 3 of its last 5 came back
+		// good (the VCL's .probe: 2 s apart, so within seconds).
+		started := time.Now()
+		require.EventuallyWithT(t, func(c *assert.CollectT) {
+			resp, err := client.Get(fmt.Sprintf("http://%s:%d/health_check.php", front.Spec.ClusterIP, front.Spec.Ports[0].Port))
+			if assert.NoError(c, err) {
+				resp.Body.Close()
+				assert.Equal(c, 200, resp.StatusCode)
+			}
+		}, 30*time.Second, time.Second, "Varnish never found its backend healthy")
+		t.Logf("Varnish served its backend %.1fs after helm --wait", time.Since(started).Seconds())
 		status, _, first := fetch(t, http.MethodGet, page)
 		require.Equal(t, 200, status)
 		status, cache, again := fetch(t, http.MethodGet, page)

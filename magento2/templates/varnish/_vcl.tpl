@@ -27,11 +27,13 @@ backend default {
     .probe = {
         .url = "/health_check.php";
         .timeout = 2s;
-        .interval = 5s;
-        .window = 10;
-        .threshold = 5;
-        # Healthy from the start: a new Varnish pod takes traffic as soon as it is ready, and must
-        # not answer 503 until its first probes came back (the default starts it sick).
+        .interval = 2s;
+        .window = 5;
+        .threshold = 3;
+        # Healthy from the start, with a full window of good probes: a new Varnish pod takes
+        # traffic as soon as it is ready and must not answer 503 until its first probes came back
+        # (the default starts it sick), nor after one failed probe while the web pods start. Sick
+        # after 3 failures in 5 probes (6 s), healthy again after 3 good ones (6 s).
         .initial = 5;
     }
 }
