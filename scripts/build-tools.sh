@@ -5,6 +5,7 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
 #   kubelet, kube-proxy (the real node, scripts/node.sh)              k8s.io/kubernetes
 #   coredns (the real node's cluster DNS)                             github.com/coredns/coredns
+#   kube-score (the render tier's best-practice score)                github.com/zegl/kube-score
 #   etcd                                                              go.etcd.io/etcd/server/v3
 #   kwok, kwokctl                                                     sigs.k8s.io/kwok
 #   metrics-server                                                    sigs.k8s.io/metrics-server
@@ -30,6 +31,7 @@ MOD_MS=$SCRIPTS_DIR/tools/metrics-server    # metrics-server (built on k8s.io v0
 MOD_CT=$SCRIPTS_DIR/tools/ct                # chart-testing
 MOD_EXP=$SCRIPTS_DIR/tools/exporters        # the exporters the charts run as sidecars
 MOD_DNS=$SCRIPTS_DIR/tools/coredns          # the real node's DNS (CoreDNS pins its own k8s client)
+MOD_KS=$SCRIPTS_DIR/tools/kube-score        # kube-score (its own k8s library versions)
 
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 TOOLS=$CACHE/tools
@@ -60,6 +62,7 @@ MS_VERSION=$(modver "$MOD_MS" sigs.k8s.io/metrics-server)
 CT_VERSION=$(modver "$MOD_CT" github.com/helm/chart-testing/v3)
 NGINX_EXPORTER_VERSION=$(modver "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter)
 COREDNS_VERSION=$(modver "$MOD_DNS" github.com/coredns/coredns)
+KUBE_SCORE_VERSION=$(modver "$MOD_KS" github.com/zegl/kube-score)
 
 K8S_DIR=$TOOLS/kubernetes-$K8S_VERSION
 ETCD_DIR=$TOOLS/etcd-$ETCD_VERSION
@@ -69,6 +72,7 @@ HELM_DIR=$TOOLS/helm-$HELM_VERSION
 CT_DIR=$TOOLS/ct-$CT_VERSION
 NGINX_EXPORTER_DIR=$TOOLS/nginx-prometheus-exporter-$NGINX_EXPORTER_VERSION
 COREDNS_DIR=$TOOLS/coredns-$COREDNS_VERSION
+KUBE_SCORE_DIR=$TOOLS/kube-score-$KUBE_SCORE_VERSION
 
 if [[ ${1:-} == --print ]]; then
   cat <<EOF
@@ -81,6 +85,7 @@ KUBECTL=$K8S_DIR/kubectl
 KUBELET=$K8S_DIR/kubelet
 KUBE_PROXY=$K8S_DIR/kube-proxy
 COREDNS=$COREDNS_DIR/coredns
+KUBE_SCORE=$KUBE_SCORE_DIR/kube-score
 ETCD=$ETCD_DIR/etcd
 KWOK=$KWOK_DIR/kwok
 KWOKCTL=$KWOK_DIR/kwokctl
@@ -165,6 +170,9 @@ done
 
 gobuild coredns "$COREDNS_DIR" "$MOD_DNS" . \
   "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION"
+
+gobuild kube-score "$KUBE_SCORE_DIR" "$MOD_KS" github.com/zegl/kube-score/cmd/kube-score \
+  "-X main.version=$KUBE_SCORE_VERSION"
 
 gobuild etcd "$ETCD_DIR" "$MOD_ETCD" .
 

@@ -221,8 +221,12 @@ cmd_up() {
   # the kwok controller answers that port on every local address; kwokctl's
   # default node template numbers InternalIPs from 192.0.2.1 (unreachable),
   # so start them at 127.0.0.1 instead: node i gets 127.0.0.(1+i), which is
-  # loopback, so every node's metrics are reachable.
-  kwokctl scale node --replicas "$NODES" --param '.nodeIPs=["127.0.0.1"]'
+  # loopback, so every node's metrics are reachable. Every real kubelet
+  # reports ephemeral-storage (the node's disk) and the charts request and
+  # limit it in every container; kwokctl's template leaves it out, which would
+  # leave those pods Pending, so give the simulated nodes a real node's disk.
+  kwokctl scale node --replicas "$NODES" --param '.nodeIPs=["127.0.0.1"]' \
+    --param '.allocatable["ephemeral-storage"]="200Gi"'
   kc wait --for=condition=Ready node --all --timeout=2m >/dev/null
   # Pods cannot be created before the controller-manager made the default
   # ServiceAccount; wait for it so callers can deploy straight away.

@@ -362,7 +362,7 @@ Usage: {{- include "magento2.container.magento" (dict "context" $ "name" "cron" 
   securityContext:
     {{- include "magento-common.security.containerSecurityContext" .values.containerSecurityContext | nindent 4 }}
   resources:
-    {{- toYaml .values.resources | nindent 4 }}
+    {{- include "magento-common.resources" (dict "resources" .values.resources "storage" (list "64Mi" "2Gi")) | nindent 4 }}
   volumeMounts:
     {{- include "magento2.volumeMounts.app" (dict "context" $ctx "envPhp" (ternary .envPhp true (hasKey . "envPhp"))) | nindent 4 }}
     {{- with .extraMounts }}

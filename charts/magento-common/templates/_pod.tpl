@@ -43,7 +43,9 @@ topologySpreadConstraints:
 
 {{/*
 magento-common.pod.metadata: labels and annotations of a pod template: the selector labels, the
-standard labels, the block's podLabels/podAnnotations and the given extra annotations (checksums).
+standard labels, the block's podLabels/podAnnotations, the given extra annotations (checksums) and
+the pod's deliberate kube-score exceptions (magento-common.kubeScore.annotations; `kubeScore`:
+extra check IDs).
 Usage: {{- include "magento-common.pod.metadata" (dict "context" $ "component" "web" "values" .Values.web "annotations" $checksums) | nindent 4 }}
 */}}
 {{- define "magento-common.pod.metadata" -}}
@@ -53,7 +55,8 @@ labels:
   {{- with .values.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
-{{- $annotations := merge (dict) (default (dict) .annotations) (default (dict) .values.podAnnotations) }}
+{{- $kubeScore := include "magento-common.kubeScore.annotations" (dict "context" $ctx "extra" .kubeScore) | fromYaml }}
+{{- $annotations := merge (dict) (default (dict) .annotations) (default (dict) .values.podAnnotations) $kubeScore }}
 {{- with $annotations }}
 annotations:
   {{- toYaml . | nindent 2 }}

@@ -12,7 +12,8 @@ import (
 // project's rules and returns one "Kind/name: container "c": problem" string
 // per failure:
 //   - every container and init container sets resources.requests.cpu,
-//     resources.requests.memory and resources.limits.memory;
+//     resources.requests.memory and resources.limits.memory, and an ephemeral-storage request
+//     and limit (kube-score's container-resources exception hides its own check of those);
 //   - every container sets securityContext.readOnlyRootFilesystem: true;
 //   - every image has a tag or digest, and the tag is not "latest";
 //   - the pod sets automountServiceAccountToken: false;
@@ -34,8 +35,13 @@ func CheckBestPractice(kind, name string, spec corev1.PodSpec) []string {
 				add("%s: resources.requests.%s is not set", where, r)
 			}
 		}
-		if _, ok := c.Resources.Limits[corev1.ResourceMemory]; !ok {
-			add("%s: resources.limits.memory is not set", where)
+		for _, r := range []corev1.ResourceName{corev1.ResourceMemory, corev1.ResourceEphemeralStorage} {
+			if _, ok := c.Resources.Limits[r]; !ok {
+				add("%s: resources.limits.%s is not set", where, r)
+			}
+		}
+		if _, ok := c.Resources.Requests[corev1.ResourceEphemeralStorage]; !ok {
+			add("%s: resources.requests.%s is not set", where, corev1.ResourceEphemeralStorage)
 		}
 		if sc := c.SecurityContext; sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem {
 			add("%s: securityContext.readOnlyRootFilesystem is not true", where)

@@ -1,10 +1,14 @@
 package policy
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,8 +35,8 @@ func goodPod() corev1.PodSpec {
 				TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromInt32(8081)},
 			}},
 			Resources: corev1.ResourceRequirements{
-				Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("1Gi")},
-				Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi")},
+				Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("1Gi"), corev1.ResourceEphemeralStorage: resource.MustParse("64Mi")},
+				Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1Gi"), corev1.ResourceEphemeralStorage: resource.MustParse("1Gi")},
 			},
 			SecurityContext: &corev1.SecurityContext{
 				AllowPrivilegeEscalation: &no,
@@ -72,6 +76,8 @@ func TestCheckBestPractice(t *testing.T) {
 		`Deployment/web: container "app": resources.requests.cpu is not set`,
 		`Deployment/web: container "app": resources.requests.memory is not set`,
 		`Deployment/web: container "app": resources.limits.memory is not set`,
+		`Deployment/web: container "app": resources.limits.ephemeral-storage is not set`,
+		`Deployment/web: container "app": resources.requests.ephemeral-storage is not set`,
 		`Deployment/web: container "app": securityContext.readOnlyRootFilesystem is not true`,
 		`Deployment/web: container "app": image "shop/app:latest" uses the "latest" tag`,
 		`Deployment/web: container "app": livenessProbe names port "health", which is not one of the container's ports`,
@@ -94,5 +100,98 @@ func TestImageProblem(t *testing.T) {
 		"ghcr.io/magento-k8s/php:8.3-fpm-v1": "",
 	} {
 		assert.Equal(t, want, imageProblem(image), image)
+	}
+}
+
+// kubeScoreBin returns the kube-score binary scripts/build-tools.sh built.
+func kubeScoreBin(t *testing.T) string {
+	t.Helper()
+	home, err := os.UserHomeDir()
+	require.NoError(t, err)
+	cache := os.Getenv("MAGENTO_K8S_CACHE")
+	if cache == "" {
+		cache = filepath.Join(home, ".cache", "magento-k8s")
+	}
+	bin, err := KubeScoreBinary(filepath.Join(cache, "bin"))
+	require.NoError(t, err)
+	return bin
+}
+
+// A Deployment without resources, probes or a PDB scores CRITICAL; its pod template's ignore
+// annotation silences exactly the checks it names.
+func TestKubeScore(t *testing.T) {
+	t.Parallel()
+	const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: %s
+    spec:
+      containers:
+        - name: app
+          image: shop/app:1.0
+`
+	for _, tc := range []struct {
+		name        string
+		annotations string
+		wantChecks  []string // CRITICAL check IDs expected (subset)
+		wantAbsent  []string // check IDs that must not be CRITICAL
+	}{
+		{"no exceptions", "{}", []string{"container-resources", "container-image-pull-policy", "deployment-has-poddisruptionbudget"}, nil},
+		{"resources ignored", `{kube-score/ignore: "container-resources"}`, []string{"container-image-pull-policy"}, []string{"container-resources", "container-ephemeral-storage-request-and-limit"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			scored, err := KubeScore(kubeScoreBin(t), []byte(fmt.Sprintf(deployment, tc.annotations)), "1.37.2")
+			require.NoError(t, err)
+			critical := map[string]bool{}
+			for _, f := range Findings(scored, GradeCritical) {
+				critical[f.Check] = true
+				assert.Equal(t, "Deployment/web", f.Object)
+			}
+			for _, id := range tc.wantChecks {
+				assert.True(t, critical[id], "expected CRITICAL %s, got %v", id, critical)
+			}
+			for _, id := range tc.wantAbsent {
+				assert.False(t, critical[id], "expected no CRITICAL %s", id)
+			}
+			assert.True(t, CheckIDs(scored)["pod-probes"])
+		})
+	}
+}
+
+func TestKubeScoreExceptions(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name         string
+		annotations  map[string]string
+		wantReasons  map[string]string
+		wantProblems []string
+	}{
+		{"none", nil, map[string]string{}, nil},
+		{"reasoned", map[string]string{
+			IgnoreAnnotation:  "pod-probes, container-resources",
+			ReasonsAnnotation: "pod-probes: no traffic\ncontainer-resources: no CPU limit, on purpose",
+		}, map[string]string{"pod-probes": "no traffic", "container-resources": "no CPU limit, on purpose"}, nil},
+		{"unreasoned and stray", map[string]string{
+			IgnoreAnnotation:  "pod-probes",
+			ReasonsAnnotation: "pod-networkpolicy: opt-in\nnonsense",
+		}, map[string]string{}, []string{
+			`kube-score.magento-k8s.io/reasons: "nonsense" is not "check-id: reason"`,
+			"kube-score.magento-k8s.io/reasons: reason for pod-networkpolicy, which kube-score/ignore does not name",
+			"kube-score/ignore: pod-probes has no reason in kube-score.magento-k8s.io/reasons",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			reasons, problems := KubeScoreExceptions(tc.annotations)
+			assert.Equal(t, tc.wantReasons, reasons)
+			assert.Equal(t, tc.wantProblems, problems)
+		})
 	}
 }
