@@ -278,12 +278,12 @@ Usage: {{- include "magento2.volumes.data" (dict "context" $ "hook" false) | nin
     claimName: {{ $claim }}
   {{- else }}
   emptyDir:
-    sizeLimit: {{ $ctx.Values.web.tmpSizeLimit }}
+    sizeLimit: {{ $ctx.Values.podDefaults.tmpSizeLimit }}
   {{- end }}
 {{- end }}
 - name: tmp
   emptyDir:
-    sizeLimit: {{ $ctx.Values.web.tmpSizeLimit }}
+    sizeLimit: {{ $ctx.Values.podDefaults.tmpSizeLimit }}
 {{- end -}}
 
 {{/*
@@ -293,7 +293,7 @@ writes a copy), the chart's php.ini, media, var and /tmp.
 Usage: {{- include "magento2.volumeMounts.app" (dict "context" $ "envPhp" true) | nindent 12 }}
 */}}
 {{- define "magento2.volumeMounts.app" -}}
-{{- $root := .context.Values.web.documentRoot -}}
+{{- $root := .context.Values.podDefaults.documentRoot -}}
 {{- if .envPhp }}
 - name: app-etc
   mountPath: {{ $root }}/app/etc/env.php
@@ -336,7 +336,7 @@ automountServiceAccountToken: false
 enableServiceLinks: false
 {{- include "magento-common.images.pullSecrets" $ctx }}
 securityContext:
-  {{- include "magento-common.security.podSecurityContext" $ctx.Values.web.podSecurityContext | nindent 2 }}
+  {{- include "magento-common.security.podSecurityContext" (include "magento-common.pod.layered" . | fromJson).podSecurityContext | nindent 2 }}
 {{- include "magento-common.pod.scheduling" . }}
 {{- end -}}
 
@@ -352,9 +352,9 @@ Usage: {{- include "magento2.container.magento" (dict "context" $ "name" "cron" 
 - name: {{ .name }}
   image: {{ include "magento2.image" $ctx }}
   imagePullPolicy: {{ $ctx.Values.image.pullPolicy }}
-  workingDir: {{ $ctx.Values.web.documentRoot }}
+  workingDir: {{ $ctx.Values.podDefaults.documentRoot }}
   command:
-    - {{ $ctx.Values.web.tiniPath }}
+    - {{ $ctx.Values.podDefaults.tiniPath }}
     - -g
     - --
     {{- toYaml .command | nindent 4 }}

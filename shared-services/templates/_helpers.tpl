@@ -16,7 +16,8 @@ Usage: {{- include "shared.metadata" (dict "context" $ "component" "opensearch" 
 
 {{/*
 shared.pod: the fields every pod of the chart shares: no ServiceAccount token, no service links,
-pull secrets, the restricted pod securityContext and the scheduling of the block `values`.
+pull secrets, the restricted pod securityContext and the scheduling of the block `values`, layered over
+podDefaults.
 Usage: {{- include "shared.pod" (dict "context" $ "component" "opensearch" "values" .Values.opensearch "spread" true) | nindent 6 }}
 */}}
 {{- define "shared.pod" -}}
@@ -24,7 +25,7 @@ automountServiceAccountToken: false
 enableServiceLinks: false
 {{- include "magento-common.images.pullSecrets" .context }}
 securityContext:
-  {{- include "magento-common.security.podSecurityContext" .values.podSecurityContext | nindent 2 }}
+  {{- include "magento-common.security.podSecurityContext" (include "magento-common.pod.layered" . | fromJson).podSecurityContext | nindent 2 }}
 {{- include "magento-common.pod.scheduling" . }}
 {{- end -}}
 

@@ -293,7 +293,7 @@ func TestMagento2EnvPhpContract(t *testing.T) {
 		opts := render.Options{ValuesFiles: s.ValuesFiles()}
 		m := render.Render(t, m2Chart, opts)
 		vals := render.Values(t, m2Chart, opts)
-		docRoot, err := vals.PathValue("web.documentRoot")
+		docRoot, err := vals.PathValue("podDefaults.documentRoot")
 		require.NoError(t, err)
 		pre := existing.For(t, m2Chart, opts.ValuesFiles)
 		_, secrets := pre.Data(m)

@@ -275,7 +275,7 @@ func checkPHP(t *testing.T, w *webPod) {
 		uid := w.Spec.SecurityContext.RunAsUser
 		require.NotNil(t, uid)
 		assert.Equal(t, *uid, v.User)
-		assert.True(t, strings.HasPrefix(v.Cwd, w.value(t, "web.documentRoot").(string)+"/"), "PHP runs in the store's root, not in %s", v.Cwd)
+		assert.True(t, strings.HasPrefix(v.Cwd, w.value(t, "podDefaults.documentRoot").(string)+"/"), "PHP runs in the store's root, not in %s", v.Cwd)
 	})
 	t.Run("php.ini", func(t *testing.T) {
 		for k, want := range ini {

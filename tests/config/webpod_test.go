@@ -110,7 +110,7 @@ func runPodExisting(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opt
 	pre.RequireComplete(tb, m)
 	vals := render.Values(tb, m2Chart, opts)
 	configMaps, secrets := pre.Data(m)
-	docRoot, err := vals.PathValue("web.documentRoot")
+	docRoot, err := vals.PathValue("podDefaults.documentRoot")
 	require.NoError(tb, err)
 	appImage := ""
 	for _, c := range spec.Containers {
@@ -118,7 +118,7 @@ func runPodExisting(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opt
 			appImage = c.Image
 		}
 	}
-	require.NotEmpty(tb, appImage, "a container runs in the store's root (web.documentRoot) from the app image")
+	require.NotEmpty(tb, appImage, "a container runs in the store's root (podDefaults.documentRoot) from the app image")
 	root := repo.Root(tb)
 	if app == nil {
 		app = os.DirFS(root + "/tests/config/testdata/app")

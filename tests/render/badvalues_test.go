@@ -110,6 +110,22 @@ func TestMagento2BadValues(t *testing.T) {
 			want: []string{"varnish.port and varnish.purgePort must differ"}},
 		{name: "Varnish memory all given to storage", set: map[string]string{"varnish.enabled": "true", "varnish.storagePercent": "85", "varnish.transientPercent": "10"},
 			want: []string{"varnish.transientPercent"}},
+		// Values API 1.0: the pod keys 0.x kept under web moved to podDefaults (README migration
+		// notes); the schema refuses the old place, naming it.
+		{name: "0.x web.documentRoot", set: map[string]string{"web.documentRoot": "/srv/shop"},
+			want: []string{"/web", "documentRoot"}},
+		{name: "0.x web.tiniPath", set: map[string]string{"web.tiniPath": "/sbin/tini"},
+			want: []string{"/web", "tiniPath"}},
+		{name: "0.x web.tmpSizeLimit", set: map[string]string{"web.tmpSizeLimit": "2Gi"},
+			want: []string{"/web", "tmpSizeLimit"}},
+		{name: "0.x web.initResources", setJSON: map[string]string{"web.initResources": `{"limits":{"memory":"1Gi"}}`},
+			want: []string{"/web", "initResources"}},
+		{name: "temporary space that is not a quantity", set: map[string]string{"podDefaults.tmpSizeLimit": "lots"},
+			want: []string{"/podDefaults/tmpSizeLimit"}},
+		{name: "relative document root", set: map[string]string{"podDefaults.documentRoot": "html"},
+			want: []string{"/podDefaults/documentRoot"}},
+		{name: "unknown Varnish pull policy", set: map[string]string{"varnish.image.pullPolicy": "Sometimes"},
+			want: []string{"/varnish/image/pullPolicy"}},
 		{name: "load balancer drains longer than the pods", set: map[string]string{"ingress.enabled": "true", "ingress.className": "gce", "ingress.hosts[0]": "shop.example.com", "gke.backendConfig.enabled": "true", "gke.backendConfig.drainingTimeoutSec": "60"},
 			want: []string{"gke.backendConfig.drainingTimeoutSec", "gke.negDrainSeconds"}},
 	}

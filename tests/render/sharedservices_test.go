@@ -151,6 +151,8 @@ func TestSharedServicesBadValues(t *testing.T) {
 		{name: "unknown eviction policy", setJSON: map[string]string{"redis.instances": `[{"name":"a","serviceName":"r","maxmemoryPolicy":"lru","resources":{"limits":{"memory":"1Gi"}}}]`},
 			want: []string{"/redis/instances/0/maxmemoryPolicy"}},
 		{name: "typo in a key", set: map[string]string{"opensearch.replica": "3"}, want: []string{"/opensearch", "replica"}},
+		{name: "unknown pull policy", set: map[string]string{"redis.image.pullPolicy": "Sometimes"}, want: []string{"/redis/image/pullPolicy"}},
+		{name: "unknown key under podDefaults", set: map[string]string{"podDefaults.documentRoot": "/srv"}, want: []string{"/podDefaults", "documentRoot"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -3,11 +3,12 @@ magento-common.pod.scheduling: the scheduling fields of a pod spec from a compon
 priorityClassName, nodeSelector, tolerations, affinity and topologySpreadConstraints. When the
 block sets no topologySpreadConstraints and `spread` is true, pods of the component are spread
 across nodes and zones (ScheduleAnyway, so a small cluster still schedules them).
+The block is layered over the chart's podDefaults (magento-common.pod.layered).
 Usage: {{- include "magento-common.pod.scheduling" (dict "context" $ "component" "web" "values" .Values.web "spread" true) | nindent 6 }}
 */}}
 {{- define "magento-common.pod.scheduling" -}}
 {{- $ctx := .context -}}
-{{- $v := .values -}}
+{{- $v := include "magento-common.pod.layered" . | fromJson -}}
 {{- with $v.priorityClassName }}
 priorityClassName: {{ . | quote }}
 {{- end }}
@@ -43,20 +44,21 @@ topologySpreadConstraints:
 
 {{/*
 magento-common.pod.metadata: labels and annotations of a pod template: the selector labels, the
-standard labels, the block's podLabels/podAnnotations, the given extra annotations (checksums) and
+standard labels, the block's podLabels/podAnnotations (over the chart's podDefaults), the given extra annotations (checksums) and
 the pod's deliberate kube-score exceptions (magento-common.kubeScore.annotations; `kubeScore`:
 extra check IDs).
 Usage: {{- include "magento-common.pod.metadata" (dict "context" $ "component" "web" "values" .Values.web "annotations" $checksums) | nindent 4 }}
 */}}
 {{- define "magento-common.pod.metadata" -}}
 {{- $ctx := .context -}}
+{{- $v := include "magento-common.pod.layered" . | fromJson -}}
 labels:
   {{- include "magento-common.labels.standard" (dict "context" $ctx "component" .component) | nindent 2 }}
-  {{- with .values.podLabels }}
+  {{- with $v.podLabels }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- $kubeScore := include "magento-common.kubeScore.annotations" (dict "context" $ctx "extra" .kubeScore) | fromYaml }}
-{{- $annotations := merge (dict) (default (dict) .annotations) (default (dict) .values.podAnnotations) $kubeScore }}
+{{- $annotations := merge (dict) (default (dict) .annotations) (default (dict) $v.podAnnotations) $kubeScore }}
 {{- with $annotations }}
 annotations:
   {{- toYaml . | nindent 2 }}
@@ -70,4 +72,24 @@ Usage: checksum/env: {{ include "magento-common.pod.checksum" (dict "context" $ 
 */}}
 {{- define "magento-common.pod.checksum" -}}
 {{- include (print .context.Template.BasePath .template) .context | sha256sum -}}
+{{- end -}}
+
+{{/*
+magento-common.pod.layered: the pod keys of a component block layered over the chart's
+podDefaults (absent in a chart without one), as JSON: what the block sets wins, maps merge key by
+key with the block's keys winning, and an empty value ("", {}, []) takes the default. Only the pod
+keys (labels, annotations, security context, scheduling) are layered; the result holds nothing else.
+Usage: {{- $v := include "magento-common.pod.layered" (dict "context" $ "values" .Values.web) | fromJson -}}
+*/}}
+{{- define "magento-common.pod.layered" -}}
+{{- $keys := list "podLabels" "podAnnotations" "podSecurityContext" "priorityClassName" "nodeSelector" "tolerations" "affinity" "topologySpreadConstraints" -}}
+{{- $block := default (dict) .values -}}
+{{- $defaults := default (dict) .context.Values.podDefaults -}}
+{{- $out := dict -}}
+{{- range $keys -}}
+{{- $value := deepCopy (dict "v" (get $block .)) -}}
+{{- $_ := merge $value (deepCopy (dict "v" (get $defaults .))) -}}
+{{- if not (kindIs "invalid" $value.v) }}{{ $_ := set $out . $value.v }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
 {{- end -}}
