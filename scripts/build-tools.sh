@@ -9,7 +9,8 @@
 #   etcd                                                              go.etcd.io/etcd/server/v3
 #   kwok, kwokctl                                                     sigs.k8s.io/kwok
 #   metrics-server                                                    sigs.k8s.io/metrics-server
-#   helm                                                              helm.sh/helm/v3
+#   helm (Helm 3)                                                     helm.sh/helm/v3
+#   helm4 (Helm 4: the deploy tier's second lifecycle)                helm.sh/helm/v4
 #   ct (chart-testing) and its etc/ (lintconf.yaml, chart_schema.yaml) github.com/helm/chart-testing/v3
 #   nginx-prometheus-exporter (for the config tier)                   github.com/nginx/nginx-prometheus-exporter
 #
@@ -32,6 +33,7 @@ MOD_CT=$SCRIPTS_DIR/tools/ct                # chart-testing
 MOD_EXP=$SCRIPTS_DIR/tools/exporters        # the exporters the charts run as sidecars
 MOD_DNS=$SCRIPTS_DIR/tools/coredns          # the real node's DNS (CoreDNS pins its own k8s client)
 MOD_KS=$SCRIPTS_DIR/tools/kube-score        # kube-score (its own k8s library versions)
+MOD_HELM4=$SCRIPTS_DIR/tools/helm4          # Helm 4 (its own k8s library versions)
 
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 TOOLS=$CACHE/tools
@@ -63,6 +65,7 @@ CT_VERSION=$(modver "$MOD_CT" github.com/helm/chart-testing/v3)
 NGINX_EXPORTER_VERSION=$(modver "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter)
 COREDNS_VERSION=$(modver "$MOD_DNS" github.com/coredns/coredns)
 KUBE_SCORE_VERSION=$(modver "$MOD_KS" github.com/zegl/kube-score)
+HELM4_VERSION=$(modver "$MOD_HELM4" helm.sh/helm/v4)
 
 K8S_DIR=$TOOLS/kubernetes-$K8S_VERSION
 ETCD_DIR=$TOOLS/etcd-$ETCD_VERSION
@@ -73,6 +76,7 @@ CT_DIR=$TOOLS/ct-$CT_VERSION
 NGINX_EXPORTER_DIR=$TOOLS/nginx-prometheus-exporter-$NGINX_EXPORTER_VERSION
 COREDNS_DIR=$TOOLS/coredns-$COREDNS_VERSION
 KUBE_SCORE_DIR=$TOOLS/kube-score-$KUBE_SCORE_VERSION
+HELM4_DIR=$TOOLS/helm-$HELM4_VERSION
 
 if [[ ${1:-} == --print ]]; then
   cat <<EOF
@@ -91,6 +95,7 @@ KWOK=$KWOK_DIR/kwok
 KWOKCTL=$KWOK_DIR/kwokctl
 METRICS_SERVER=$MS_DIR/metrics-server
 HELM=$HELM_DIR/helm
+HELM4=$HELM4_DIR/helm4
 CT=$CT_DIR/ct
 CT_ETC=$CT_DIR/etc
 NGINX_EXPORTER=$NGINX_EXPORTER_DIR/nginx-prometheus-exporter
@@ -192,6 +197,9 @@ for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
   HELM_LDFLAGS+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$k8s_minor"
 done
 gobuild helm "$HELM_DIR" "$MOD_K8S" helm.sh/helm/v3/cmd/helm "$HELM_LDFLAGS"
+
+gobuild helm4 "$HELM4_DIR" "$MOD_HELM4" helm.sh/helm/v4/cmd/helm \
+  "-X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
 
 gobuild ct "$CT_DIR" "$MOD_CT" github.com/helm/chart-testing/v3/ct \
   "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"

@@ -3,7 +3,10 @@ package deploy_test
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,4 +95,35 @@ func eventually(tb testing.TB, what string, timeout, interval time.Duration, con
 		case <-time.After(interval):
 		}
 	}
+}
+
+// helmCLIs are the Helm CLIs the lifecycle runs with (scripts/build-tools.sh builds both): Helm 3
+// and Helm 4, whose install and upgrade use server-side apply and whose --wait waits with kstatus.
+var helmCLIs = []string{"helm", "helm4"}
+
+// helmCLI runs the Helm CLI bin (helm or helm4) against the run's cluster in namespace ns with
+// args, then the values files (-f) and set values (--set, sorted), and returns an error with
+// the CLI's output when it fails. terratest's helm module runs only a binary named helm.
+func helmCLI(tb testing.TB, bin, ns string, valuesFiles []string, set map[string]string, args ...string) error {
+	tb.Helper()
+	args = append(args, "--kubeconfig", testCluster.Kubeconfig, "--namespace", ns)
+	if testCluster.Context != "" {
+		args = append(args, "--kube-context", testCluster.Context)
+	}
+	for _, f := range abs(tb, valuesFiles...) {
+		args = append(args, "-f", f)
+	}
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "--set", k+"="+set[k])
+	}
+	out, err := exec.CommandContext(tb.Context(), bin, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, out)
+	}
+	return nil
 }

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gruntwork-io/terratest/modules/helm"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
@@ -29,6 +28,8 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/magento-k8s/charts/tests/internal/cluster"
+	"github.com/magento-k8s/charts/tests/internal/existing"
+	"github.com/magento-k8s/charts/tests/internal/fixtures"
 	"github.com/magento-k8s/charts/tests/internal/render"
 	"github.com/magento-k8s/charts/tests/internal/repo"
 )
@@ -356,10 +357,22 @@ func checkCronJobs(t *testing.T, ns string, m *render.Manifests) {
 // web Service, with no failed request and no web pod short of the desired count at any moment;
 // helm rollback restores the previous pods, helm uninstall keeps the media claim and the crypt
 // key, a reinstall adopts them, and the crypt key never changes on the way.
+// It runs once with each Helm CLI (helmCLIs): Helm 3, and Helm 4 with its server-side apply and
+// kstatus waiting.
 func TestMagento2Lifecycle(t *testing.T) {
 	t.Parallel()
 	requireRealNode(t)
-	ns := testCluster.Namespace(t, "m2-lifecycle")
+	for _, bin := range helmCLIs {
+		t.Run(bin, func(t *testing.T) {
+			t.Parallel()
+			lifecycle(t, bin)
+		})
+	}
+}
+
+// lifecycle is TestMagento2Lifecycle with the Helm CLI bin.
+func lifecycle(t *testing.T, bin string) {
+	ns := testCluster.Namespace(t, "m2-lifecycle-"+bin)
 	app := imageRef(t, "app")
 	// The real node has 2 CPUs: small requests, so the surge pod of the rollout fits beside the
 	// other tests' pods.
@@ -375,7 +388,10 @@ func TestMagento2Lifecycle(t *testing.T) {
 		"consumers": map[string]any{"enabled": false},
 	})}
 	base := map[string]string{"web.replicaCount": "3", "persistence.media.accessModes[0]": "ReadWriteMany"}
-	install(t, m2Chart, ns, values, base)
+	wait := []string{"--wait", "--timeout", "5m"}
+	m := render.Render(t, m2Chart, render.Options{ReleaseName: release, Namespace: ns, ValuesFiles: values, SetValues: base})
+	fixtures.Create(t, clientset(t), ns, m, existing.For(t, m2Chart, values))
+	require.NoError(t, helmCLI(t, bin, ns, values, base, append([]string{"install", release, abs(t, m2Chart)[0]}, wait...)...), "helm install --wait")
 	cs := clientset(t)
 	ctx := context.Background()
 
@@ -410,7 +426,7 @@ func TestMagento2Lifecycle(t *testing.T) {
 	var load loadResult
 	stats := watchDeployment(t, ns, m2Name("web"), func() {
 		load = underLoad(t, fmt.Sprintf("http://%s:%d/", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port), func() {
-			require.NoError(t, helm.UpgradeE(t, helmOptions(t, ns, values, changed), abs(t, m2Chart)[0], release), "helm upgrade --wait")
+			require.NoError(t, helmCLI(t, bin, ns, values, changed, append([]string{"upgrade", release, abs(t, m2Chart)[0]}, wait...)...), "helm upgrade --wait")
 			checkWebAvailable(t, ns, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: m2Name("web")}})
 		})
 	})
@@ -429,7 +445,7 @@ func TestMagento2Lifecycle(t *testing.T) {
 	assert.Equal(t, key, cryptKey(), "crypt key unchanged by helm upgrade")
 
 	// Rollback to the first revision restores the first pods' configuration.
-	require.NoError(t, helm.RollbackE(t, helmOptions(t, ns, nil, nil), release, "1"), "helm rollback")
+	require.NoError(t, helmCLI(t, bin, ns, nil, nil, append([]string{"rollback", release, "1"}, wait...)...), "helm rollback")
 	eventually(t, "web pods rolled back", 2*time.Minute, time.Second, func(context.Context) (bool, string) {
 		after := podChecksums()
 		return len(after) == 3 && after[0] == before[0] && after[2] == before[0], fmt.Sprintf("want %v, have %v", before, after)
@@ -437,7 +453,7 @@ func TestMagento2Lifecycle(t *testing.T) {
 	assert.Equal(t, key, cryptKey(), "crypt key unchanged by helm rollback")
 
 	// Uninstall keeps the store's data.
-	require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, nil, nil), release, true), "helm uninstall")
+	require.NoError(t, helmCLI(t, bin, ns, nil, nil, append([]string{"uninstall", release}, wait...)...), "helm uninstall")
 	_, err = cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
 	assert.True(t, apierrors.IsNotFound(err), "the Deployment is gone: %v", err)
 	_, err = cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, m2Name("media"), metav1.GetOptions{})
@@ -445,7 +461,7 @@ func TestMagento2Lifecycle(t *testing.T) {
 	assert.Equal(t, key, cryptKey(), "the crypt key survives helm uninstall")
 
 	// A reinstall of the same release adopts the kept claim and key.
-	require.NoError(t, helm.InstallE(t, helmOptions(t, ns, values, base), abs(t, m2Chart)[0], release), "helm install again")
+	require.NoError(t, helmCLI(t, bin, ns, values, base, append([]string{"install", release, abs(t, m2Chart)[0]}, wait...)...), "helm install again")
 	assert.Equal(t, key, cryptKey(), "a reinstall keeps the stored crypt key")
 }
 
