@@ -152,6 +152,10 @@ func TestSharedServicesBadValues(t *testing.T) {
 			want: []string{"/redis/instances/0/maxmemoryPolicy"}},
 		{name: "typo in a key", set: map[string]string{"opensearch.replica": "3"}, want: []string{"/opensearch", "replica"}},
 		{name: "unknown pull policy", set: map[string]string{"redis.image.pullPolicy": "Sometimes"}, want: []string{"/redis/image/pullPolicy"}},
+		{name: "volume size that is not a quantity", set: map[string]string{"opensearch.persistence.size": "lots"}, want: []string{"/opensearch/persistence/size"}},
+		{name: "storage class with capitals", set: map[string]string{"opensearch.persistence.storageClass": "Fast_SSD"}, want: []string{"/opensearch/persistence/storageClass"}},
+		{name: "Redis as root", setJSON: map[string]string{"redis.podSecurityContext": `{"runAsNonRoot":false}`}, want: []string{"redis.podSecurityContext.runAsNonRoot", "restricted"}},
+		{name: "privileged OpenSearch", setJSON: map[string]string{"opensearch.containerSecurityContext": `{"privileged":true}`}, want: []string{"opensearch.containerSecurityContext.privileged"}},
 		{name: "unknown key under podDefaults", set: map[string]string{"podDefaults.documentRoot": "/srv"}, want: []string{"/podDefaults", "documentRoot"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

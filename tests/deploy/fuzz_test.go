@@ -1,0 +1,148 @@
+package deploy_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/restmapper"
+	"sigs.k8s.io/yaml"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
+)
+
+// FuzzValues sets one key of the magento2 minimal scenario (dotted path, the value as JSON or
+// else as a string) and holds the chart to its promise about bad input: every input is either
+// refused at render time with an error that names the key, or renders objects that the API
+// server accepts, each by a server-side dry-run create with strict field validation in a
+// namespace enforcing Pod Security "restricted" (so a value the schema lets through but
+// Kubernetes refuses, an accepted-invalid, fails). The seed corpus (testdata/fuzz/FuzzValues)
+// runs in every `go test`; scripts/fuzz-values.sh fuzzes further and prints the inputs tried.
+func FuzzValues(f *testing.F) {
+	cfg, err := testCluster.RESTConfig()
+	require.NoError(f, err)
+	dyn, err := dynamic.NewForConfig(cfg)
+	require.NoError(f, err)
+	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
+	require.NoError(f, err)
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco))
+	ns := testCluster.Namespace(f, "fuzz-values")
+	minimal := filepath.Join(abs(f, m2Chart)[0], "ci", "minimal-values.yaml")
+	var refused, accepted atomic.Int64
+	f.Cleanup(func() {
+		if refused.Load()+accepted.Load() > 0 { // with -fuzz the workers count for themselves
+			f.Logf("FuzzValues: %d inputs refused naming their key, %d accepted by the API server", refused.Load(), accepted.Load())
+		}
+	})
+
+	f.Fuzz(func(t *testing.T, key, value string) {
+		if key == "" || strings.Contains(key, "..") || strings.HasPrefix(key, ".") || strings.HasSuffix(key, ".") {
+			t.Skip("not a values path")
+		}
+		if !utf8.ValidString(key) || !utf8.ValidString(value) {
+			t.Skip("not text: a values file is UTF-8")
+		}
+		path := filepath.Join(t.TempDir(), "values.yaml")
+		doc, err := yaml.Marshal(nested(key, jsonOrString(value)))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, doc, 0o600))
+		out, err := render.RenderSDK(4, m2Chart, render.Options{ReleaseName: release, Namespace: ns, ValuesFiles: []string{minimal, path}})
+		if err != nil {
+			// Named as a dotted path or JSON pointer (the key or the part of it that is wrong), or
+			// a segment quoted as the schema library quotes an unknown property.
+			var names []string
+			parts := strings.Split(key, ".")
+			for i, part := range parts {
+				names = append(names, strings.Join(parts[:i+1], "."), "/"+strings.Join(parts[:i+1], "/"), "'"+schemaQuote(part)+"'")
+			}
+			require.Truef(t, containsAny(err.Error(), names), "%s=%s refused without naming the key: %v", key, value, err)
+			refused.Add(1)
+			return
+		}
+		objs := decodeAll(t, out)
+		require.NotEmpty(t, objs)
+		for _, u := range objs {
+			gvk := u.GroupVersionKind()
+			mapping, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+			require.NoError(t, err, "%s=%s: %s is not served", key, value, gvk)
+			client := dyn.Resource(mapping.Resource)
+			opts := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"}
+			if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+				_, err = client.Namespace(ns).Create(context.Background(), u, opts)
+			} else {
+				_, err = client.Create(context.Background(), u, opts)
+			}
+			require.NoError(t, err, "%s=%s renders %s %s that the API server refuses (accepted-invalid)", key, value, gvk.Kind, u.GetName())
+		}
+		accepted.Add(1)
+	})
+}
+
+// nested returns {a: {b: {c: value}}} for the path "a.b.c".
+func nested(path string, value any) map[string]any {
+	parts := strings.Split(path, ".")
+	var out any = value
+	for i := len(parts) - 1; i >= 0; i-- {
+		out = map[string]any{parts[i]: out}
+	}
+	return out.(map[string]any)
+}
+
+// jsonOrString is s decoded as JSON, or s itself when it is not JSON.
+func jsonOrString(s string) any {
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return s
+	}
+	return v
+}
+
+// schemaQuote is s as the JSON-schema library prints it between single quotes.
+func schemaQuote(s string) string {
+	q := strconv.Quote(s)
+	return strings.ReplaceAll(strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`), "'", `\'`)
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if sub != "" && strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeAll decodes a rendered multi-document stream into objects, skipping empty documents.
+func decodeAll(t *testing.T, stream string) []*unstructured.Unstructured {
+	t.Helper()
+	reader := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader([]byte(stream)), 4096)
+	var out []*unstructured.Unstructured
+	for {
+		var obj map[string]any
+		err := reader.Decode(&obj)
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		require.NoError(t, err)
+		if len(obj) > 0 {
+			out = append(out, &unstructured.Unstructured{Object: obj})
+		}
+	}
+}
