@@ -78,7 +78,8 @@ Usage: checksum/env: {{ include "magento-common.pod.checksum" (dict "context" $ 
 magento-common.pod.layered: the pod keys of a component block layered over the chart's
 podDefaults (absent in a chart without one), as JSON: what the block sets wins, maps merge key by
 key with the block's keys winning, and an empty value ("", {}, []) takes the default. Only the pod
-keys (labels, annotations, security context, scheduling) are layered; the result holds nothing else.
+keys (labels, annotations, security context, scheduling) are layered; the result holds nothing
+else, and no key that both leave empty.
 Usage: {{- $v := include "magento-common.pod.layered" (dict "context" $ "values" .Values.web) | fromJson -}}
 */}}
 {{- define "magento-common.pod.layered" -}}
@@ -89,7 +90,7 @@ Usage: {{- $v := include "magento-common.pod.layered" (dict "context" $ "values"
 {{- range $keys -}}
 {{- $value := deepCopy (dict "v" (get $block .)) -}}
 {{- $_ := merge $value (deepCopy (dict "v" (get $defaults .))) -}}
-{{- if not (kindIs "invalid" $value.v) }}{{ $_ := set $out . $value.v }}{{ end -}}
+{{- if $value.v }}{{ $_ := set $out . $value.v }}{{ end -}}
 {{- end -}}
 {{- toJson $out -}}
 {{- end -}}
