@@ -13,6 +13,7 @@ import (
 	"github.com/gruntwork-io/terratest/modules/helm"
 	"github.com/gruntwork-io/terratest/modules/k8s"
 	"github.com/gruntwork-io/terratest/modules/logger"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"k8s.io/client-go/kubernetes"
 
@@ -76,25 +77,16 @@ func install(tb testing.TB, chartDir, namespace string, valuesFiles []string, se
 	return m
 }
 
-// eventually polls cond every interval until it returns true, failing the test with the last
-// error or message after timeout.
+// eventually polls cond every interval until it returns true (testify's EventuallyWithT),
+// failing the test with what cond said last after timeout.
 func eventually(tb testing.TB, what string, timeout, interval time.Duration, cond func(ctx context.Context) (bool, string)) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	last := ""
-	for {
+	require.EventuallyWithT(tb, func(c *assert.CollectT) {
 		ok, msg := cond(ctx)
-		if ok {
-			return
-		}
-		last = msg
-		select {
-		case <-ctx.Done():
-			require.FailNow(tb, fmt.Sprintf("%s: not true after %s", what, timeout), last)
-		case <-time.After(interval):
-		}
-	}
+		assert.True(c, ok, msg)
+	}, timeout, interval, "%s: not true after %s", what, timeout)
 }
 
 // helmCLIs are the Helm CLIs the lifecycle runs with (scripts/build-tools.sh builds both): Helm 3

@@ -43,6 +43,17 @@ func RenderSDK(major int, chartDir string, opts Options) (string, error) {
 	return "", fmt.Errorf("no Helm %d SDK: the charts support %v", major, HelmMajors)
 }
 
+// templateOutput lays out a release's manifest and its hooks (path, manifest) as helm template
+// prints them.
+func templateOutput(manifest string, hooks [][2]string) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(manifest) + "\n")
+	for _, h := range hooks {
+		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h[0], h[1])
+	}
+	return b.String()
+}
+
 // setFlags returns m as the key=value strings of --set style flags, sorted for a stable merge.
 func setFlags(m map[string]string) []string {
 	out := make([]string, 0, len(m))
@@ -76,12 +87,11 @@ func renderSDK3(chartDir string, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString(strings.TrimSpace(rel.Manifest) + "\n")
-	for _, h := range rel.Hooks {
-		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
+	hooks := make([][2]string, len(rel.Hooks))
+	for i, h := range rel.Hooks {
+		hooks[i] = [2]string{h.Path, h.Manifest}
 	}
-	return b.String(), nil
+	return templateOutput(rel.Manifest, hooks), nil
 }
 
 func renderSDK4(chartDir string, opts Options) (string, error) {
@@ -111,12 +121,11 @@ func renderSDK4(chartDir string, opts Options) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("helm 4 returned a %T, not a v1 release", released)
 	}
-	var b strings.Builder
-	b.WriteString(strings.TrimSpace(rel.Manifest) + "\n")
-	for _, h := range rel.Hooks {
-		fmt.Fprintf(&b, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
+	hooks := make([][2]string, len(rel.Hooks))
+	for i, h := range rel.Hooks {
+		hooks[i] = [2]string{h.Path, h.Manifest}
 	}
-	return b.String(), nil
+	return templateOutput(rel.Manifest, hooks), nil
 }
 
 // TrimDocuments returns a multi-document YAML stream with the whitespace around every document
