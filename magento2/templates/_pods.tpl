@@ -72,20 +72,13 @@ Usage: {{- include "magento2.volumes.appEtc" (dict "context" $ "hook" false) | n
 {{- end -}}
 
 {{/*
-magento2.pod.common: the pod-level fields every Magento pod shares: ServiceAccount without a
-token (the release's, or "serviceAccountName"), pull secrets, the security context and the
-scheduling of the component block.
+magento2.pod.common: magento-common.pod.spec as the release's ServiceAccount (or
+"serviceAccountName").
 Usage: {{- include "magento2.pod.common" (dict "context" $ "component" "cron" "values" .Values.cron "spread" false) | nindent 6 }}
 */}}
 {{- define "magento2.pod.common" -}}
-{{- $ctx := .context -}}
-serviceAccountName: {{ default (include "magento-common.names.serviceAccount" $ctx) .serviceAccountName }}
-automountServiceAccountToken: false
-enableServiceLinks: false
-{{- include "magento-common.images.pullSecrets" $ctx }}
-securityContext:
-  {{- include "magento-common.security.podSecurityContext" (include "magento-common.pod.layered" . | fromJson).podSecurityContext | nindent 2 }}
-{{- include "magento-common.pod.scheduling" . }}
+{{- $sa := default (include "magento-common.names.serviceAccount" .context) .serviceAccountName -}}
+{{- include "magento-common.pod.spec" (merge (dict "serviceAccountName" $sa) .) -}}
 {{- end -}}
 
 {{/*

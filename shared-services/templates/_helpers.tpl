@@ -15,18 +15,12 @@ Usage: {{- include "shared.metadata" (dict "context" $ "component" "opensearch" 
 {{- end -}}
 
 {{/*
-shared.pod: the fields every pod of the chart shares: no ServiceAccount token, no service links,
-pull secrets, the restricted pod securityContext and the scheduling of the block `values`, layered over
-podDefaults.
+shared.pod: magento-common.pod.spec (no ServiceAccount of its own: the namespace's default,
+without a token).
 Usage: {{- include "shared.pod" (dict "context" $ "component" "opensearch" "values" .Values.opensearch "spread" true) | nindent 6 }}
 */}}
 {{- define "shared.pod" -}}
-automountServiceAccountToken: false
-enableServiceLinks: false
-{{- include "magento-common.images.pullSecrets" .context }}
-securityContext:
-  {{- include "magento-common.security.podSecurityContext" (include "magento-common.pod.layered" . | fromJson).podSecurityContext | nindent 2 }}
-{{- include "magento-common.pod.scheduling" . }}
+{{- include "magento-common.pod.spec" . -}}
 {{- end -}}
 
 {{/*

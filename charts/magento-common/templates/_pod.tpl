@@ -94,3 +94,22 @@ Usage: {{- $v := include "magento-common.pod.layered" (dict "context" $ "values"
 {{- end -}}
 {{- toJson $out -}}
 {{- end -}}
+
+{{/*
+magento-common.pod.spec: the pod-level fields every pod of a store or of the shared services
+shares: no ServiceAccount token, no service links, the pull secrets, the pod securityContext of
+Pod Security "restricted" with the block's (layered over podDefaults) on top, and the block's
+scheduling (magento-common.pod.scheduling). With `serviceAccountName` (a name) the pod runs as it.
+Usage: {{- include "magento-common.pod.spec" (dict "context" $ "component" "web" "values" .Values.web "spread" true "serviceAccountName" $sa) | nindent 6 }}
+*/}}
+{{- define "magento-common.pod.spec" -}}
+{{- with .serviceAccountName -}}
+serviceAccountName: {{ . }}
+{{ end -}}
+automountServiceAccountToken: false
+enableServiceLinks: false
+{{- include "magento-common.images.pullSecrets" .context }}
+securityContext:
+  {{- include "magento-common.security.podSecurityContext" (include "magento-common.pod.layered" . | fromJson).podSecurityContext | nindent 2 }}
+{{- include "magento-common.pod.scheduling" . }}
+{{- end -}}
