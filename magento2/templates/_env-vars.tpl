@@ -27,16 +27,8 @@ and key, else the chart's env Secret (or the upgrade hook's copy) and `key`.
 Usage: {{ include "magento2.env.secretRef" (dict "context" $ "block" $m.redis "key" "redis-password" "hook" false) }}
 */}}
 {{- define "magento2.env.secretRef" -}}
-{{- $ctx := .context -}}
-{{- if .block.existingSecret -}}
-secretKeyRef:
-  name: {{ .block.existingSecret }}
-  key: {{ .block.existingSecretKey }}
-{{- else -}}
-secretKeyRef:
-  name: {{ include "magento2.name" (dict "context" $ctx "component" (ternary "upgrade-env" "env" (default false .hook))) }}
-  key: {{ .key }}
-{{- end -}}
+{{- $secret := include "magento2.name" (dict "context" .context "component" (ternary "upgrade-env" "env" (default false .hook))) -}}
+{{- include "magento-common.secrets.keyRef" (dict "block" .block "secret" $secret "key" .key) -}}
 {{- end -}}
 
 {{/*

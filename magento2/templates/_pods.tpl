@@ -128,12 +128,10 @@ Usage: {{ $checksums := include "magento2.checksums" $ | fromJson }}
 {{- end -}}
 
 {{/*
-magento2.script: a shell program of the chart's files/ (linted there with shellcheck) as the
-argument of `sh -c`: its comment lines and blank lines dropped.
+magento2.script: magento-common.files.script (a program of the chart's files/ as the argument of
+`sh -c`).
 Usage: (list "/bin/sh" "-c" (include "magento2.script" (dict "context" $ "name" "consumers.sh")) "consumers")
 */}}
 {{- define "magento2.script" -}}
-{{- $text := .context.Files.Get (printf "files/%s" .name) -}}
-{{- if not $text -}}{{- fail (printf "files/%s is missing from the chart" .name) -}}{{- end -}}
-{{- regexReplaceAll "(?m)^[ \t]*(#.*)?\n" $text "" | trimSuffix "\n" -}}
+{{- include "magento-common.files.script" . -}}
 {{- end -}}

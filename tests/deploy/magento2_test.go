@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -451,6 +452,15 @@ func lifecycle(t *testing.T, bin string) {
 		return len(after) == 3 && after[0] == before[0] && after[2] == before[0], fmt.Sprintf("want %v, have %v", before, after)
 	})
 	assert.Equal(t, key, cryptKey(), "crypt key unchanged by helm rollback")
+
+	// A different crypt key in the values is refused at render time (the chart looks up the stored
+	// one): encrypted data would become unreadable.
+	other := maps.Clone(base)
+	other["magento.cryptKey.value"] = strings.Repeat("a", 32)
+	err = helmCLI(t, bin, ns, values, other, append([]string{"upgrade", release, abs(t, m2Chart)[0]}, wait...)...)
+	require.Error(t, err, "helm upgrade with another crypt key")
+	assert.Contains(t, err.Error(), "magento.cryptKey.value differs from the key already stored")
+	assert.Equal(t, key, cryptKey(), "crypt key unchanged by the refused upgrade")
 
 	// Uninstall keeps the store's data.
 	require.NoError(t, helmCLI(t, bin, ns, nil, nil, append([]string{"uninstall", release}, wait...)...), "helm uninstall")

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,6 +53,14 @@ func TestLibraryHelpers(t *testing.T) {
 		{name: "pod spec as a ServiceAccount",
 			setJSON: map[string]string{"serviceAccountName": `"shop"`},
 			want:    map[string]string{"podSpec": `{"automountServiceAccountToken":false,"enableServiceLinks":false,"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"serviceAccountName":"shop"}`}},
+		{name: "secret key from the chart's Secret", want: map[string]string{"keyRef": `{"secretKeyRef":{"key":"password","name":"chart-secret"}}`}},
+		{name: "secret key from an existing Secret",
+			setJSON: map[string]string{"component": `{"secret":{"existingSecret":"shop-db","existingSecretKey":"pw"}}`},
+			want:    map[string]string{"keyRef": `{"secretKeyRef":{"key":"pw","name":"shop-db"}}`}},
+		{name: "kept secret given", setJSON: map[string]string{"component": `{"kept":{"value":"0123456789abcdef0123456789abcdef"}}`},
+			want: map[string]string{"kept": `"0123456789abcdef0123456789abcdef"`}},
+		{name: "script without its comment lines (the shebang too) and blank lines",
+			want: map[string]string{"script": `"echo one\necho two # kept: not a whole-line comment"`}},
 		{name: "binary quantity", setJSON: map[string]string{"quantity": `"2Gi"`}, want: map[string]string{"mebibytes": `2048`}},
 		{name: "decimal quantity rounds down", setJSON: map[string]string{"quantity": `"1500M"`}, want: map[string]string{"mebibytes": `1430`}},
 		{name: "bytes", setJSON: map[string]string{"quantity": `"1073741824"`}, want: map[string]string{"mebibytes": `1024`}},
@@ -86,8 +95,13 @@ func TestLibraryHelpers(t *testing.T) {
 			require.NoError(t, err)
 			data := render.Get[*corev1.ConfigMap](t, m, "library-test").Data
 			for key, want := range tc.want {
-				assert.JSONEq(t, want, data[key], "%s", key)
+				got := data[key]
+				if key == "kept" {
+					got = strconv.Quote(got) // a plain string
+				}
+				assert.JSONEq(t, want, got, "%s", key)
 			}
+			assert.Len(t, data["kept"], 32, "a kept secret is given or 32 random characters")
 			var layered map[string]any
 			require.NoError(t, json.Unmarshal([]byte(data["layered"]), &layered))
 		})
