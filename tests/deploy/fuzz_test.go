@@ -29,13 +29,19 @@ import (
 )
 
 // FuzzValues sets one key of the magento2 minimal scenario (dotted path, the value as JSON or
-// else as a string) and holds the chart to its promise about bad input: every input is either
-// refused at render time with an error that names the key, or renders objects that the API
-// server accepts, each by a server-side dry-run create with strict field validation in a
-// namespace enforcing Pod Security "restricted" (so a value the schema lets through but
-// Kubernetes refuses, an accepted-invalid, fails). The seed corpus (testdata/fuzz/FuzzValues)
-// runs in every `go test`; scripts/fuzz-values.sh fuzzes further and prints the inputs tried.
-func FuzzValues(f *testing.F) {
+// else as a string) and holds the chart to its promise about bad input (fuzzChartValues). The seed
+// corpus (testdata/fuzz/FuzzValues) runs in every `go test`; scripts/fuzz-values.sh fuzzes further.
+func FuzzValues(f *testing.F) { fuzzChartValues(f, m2Chart) }
+
+// FuzzSharedServicesValues is FuzzValues for the shared-services chart
+// (testdata/fuzz/FuzzSharedServicesValues).
+func FuzzSharedServicesValues(f *testing.F) { fuzzChartValues(f, ssChart) }
+
+// fuzzChartValues: every input is either refused at render time with an error that names the key,
+// or renders objects that the API server accepts, each by a server-side dry-run create with
+// strict field validation in a namespace enforcing Pod Security "restricted" (so a value the
+// schema lets through but Kubernetes refuses, an accepted-invalid, fails).
+func fuzzChartValues(f *testing.F, chart string) {
 	cfg, err := testCluster.RESTConfig()
 	require.NoError(f, err)
 	dyn, err := dynamic.NewForConfig(cfg)
@@ -43,12 +49,12 @@ func FuzzValues(f *testing.F) {
 	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
 	require.NoError(f, err)
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco))
-	ns := testCluster.Namespace(f, "fuzz-values")
-	minimal := filepath.Join(abs(f, m2Chart)[0], "ci", "minimal-values.yaml")
+	ns := testCluster.Namespace(f, "fuzz-"+chart)
+	minimal := filepath.Join(abs(f, chart)[0], "ci", "minimal-values.yaml")
 	var refused, accepted atomic.Int64
 	f.Cleanup(func() {
 		if refused.Load()+accepted.Load() > 0 { // with -fuzz the workers count for themselves
-			f.Logf("FuzzValues: %d inputs refused naming their key, %d accepted by the API server", refused.Load(), accepted.Load())
+			f.Logf("%s: %d inputs refused naming their key, %d accepted by the API server", f.Name(), refused.Load(), accepted.Load())
 		}
 	})
 
@@ -63,7 +69,7 @@ func FuzzValues(f *testing.F) {
 		doc, err := yaml.Marshal(nested(key, jsonOrString(value)))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(path, doc, 0o600))
-		out, err := render.RenderSDK(4, m2Chart, render.Options{ReleaseName: release, Namespace: ns, ValuesFiles: []string{minimal, path}})
+		out, err := render.RenderSDK(4, chart, render.Options{ReleaseName: release, Namespace: ns, ValuesFiles: []string{minimal, path}})
 		if err != nil {
 			// Named as a dotted path or JSON pointer (the key or the part of it that is wrong), or
 			// a segment quoted as the schema library quotes an unknown property.
