@@ -1,11 +1,8 @@
 package deploy_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,8 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
@@ -82,9 +77,10 @@ func fuzzChartValues(f *testing.F, chart string) {
 			refused.Add(1)
 			return
 		}
-		objs := decodeAll(t, out)
-		require.NotEmpty(t, objs)
-		for _, u := range objs {
+		m, err := render.DecodeE([]byte(out), render.DefaultKubeVersion)
+		require.NoError(t, err, "%s=%s renders objects that do not decode strictly (accepted-invalid)", key, value)
+		require.NotEmpty(t, m.Objects)
+		for _, u := range m.AllUnstructured() {
 			gvk := u.GroupVersionKind()
 			mapping, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 			require.NoError(t, err, "%s=%s: %s is not served", key, value, gvk)
@@ -133,22 +129,4 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
-}
-
-// decodeAll decodes a rendered multi-document stream into objects, skipping empty documents.
-func decodeAll(t *testing.T, stream string) []*unstructured.Unstructured {
-	t.Helper()
-	reader := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader([]byte(stream)), 4096)
-	var out []*unstructured.Unstructured
-	for {
-		var obj map[string]any
-		err := reader.Decode(&obj)
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		require.NoError(t, err)
-		if len(obj) > 0 {
-			out = append(out, &unstructured.Unstructured{Object: obj})
-		}
-	}
 }

@@ -105,3 +105,39 @@ Usage: {{- include "magento-common.validate.metadataKeys" (dict "path" "podDefau
 {{- end -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+magento-common.validate.pods: the pod-level checks of a chart's values, naming the key: every
+pod and container securityContext override against Pod Security "restricted"
+(magento-common.validate.restricted) and every label, annotation and nodeSelector key
+(magento-common.validate.metadataKeys), over podDefaults, commonLabels/commonAnnotations, each
+component block in `blocks` (its podSecurityContext, containerSecurityContext when it has one,
+podLabels, podAnnotations, nodeSelector) and the container securityContexts at the dotted
+paths in `containers`.
+Usage: {{- include "magento-common.validate.pods" (dict "values" .Values "blocks" (list "redis" "opensearch") "containers" (list)) -}}
+*/}}
+{{- define "magento-common.validate.pods" -}}
+{{- $v := .values -}}
+{{- $contexts := dict -}}
+{{- $maps := dict "commonLabels" $v.commonLabels "commonAnnotations" $v.commonAnnotations -}}
+{{- range $block := prepend .blocks "podDefaults" -}}
+{{- $b := index $v $block -}}
+{{- range $key := list "podSecurityContext" "containerSecurityContext" -}}
+{{- if hasKey $b $key -}}{{- $_ := set $contexts (printf "%s.%s" $block $key) (get $b $key) -}}{{- end -}}
+{{- end -}}
+{{- range $key := list "podLabels" "podAnnotations" "nodeSelector" -}}
+{{- $_ := set $maps (printf "%s.%s" $block $key) (get $b $key) -}}
+{{- end -}}
+{{- end -}}
+{{- range $path := .containers -}}
+{{- $node := $v -}}
+{{- range splitList "." $path -}}{{- $node = get (default (dict) $node) . -}}{{- end -}}
+{{- $_ := set $contexts $path $node -}}
+{{- end -}}
+{{- range $path := keys $contexts | sortAlpha -}}
+{{- include "magento-common.validate.restricted" (dict "path" $path "values" (get $contexts $path)) -}}
+{{- end -}}
+{{- range $path := keys $maps | sortAlpha -}}
+{{- include "magento-common.validate.metadataKeys" (dict "path" $path "values" (get $maps $path)) -}}
+{{- end -}}
+{{- end -}}

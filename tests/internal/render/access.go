@@ -86,6 +86,15 @@ func GetUnstructured(tb testing.TB, m *Manifests, kind, name string) *unstructur
 	return u
 }
 
+// AllUnstructured returns every object as unstructured content, in rendered order.
+func (m *Manifests) AllUnstructured() []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, 0, len(m.Objects))
+	for _, o := range m.Objects {
+		out = append(out, toUnstructured(o))
+	}
+	return out
+}
+
 // FindUnstructured returns every object of the given kind (bare or kind.group)
 // as unstructured content, in rendered order.
 func (m *Manifests) FindUnstructured(kind string) []*unstructured.Unstructured {
