@@ -53,7 +53,7 @@ envFrom:
 env:
   # The image's own ini directory, then the chart's php.ini (the same for every PHP process).
   - name: PHP_INI_SCAN_DIR
-    value: {{ printf ":%s" (include "magento2.php.iniDir" $ctx) | quote }}
+    value: {{ printf ":%s" (include "magento-common.php.iniDir" $ctx) | quote }}
   - name: MAGENTO_DB_PASSWORD
     valueFrom:
       {{- include "magento2.env.secretRef" (dict "context" $ctx "block" $m.database "key" "db-password" "hook" $hook) | nindent 6 }}
@@ -104,7 +104,7 @@ Usage: data: {{- include "magento2.appEtc.data" $ | nindent 2 }}
 env.php: |
   {{- .Files.Get "files/env.php" | nindent 2 }}
 php.ini: |
-  {{- include "magento2.php.ini" . | nindent 2 }}
+  {{- include "magento-common.php.ini" . | nindent 2 }}
 upgrade.sh: |
   {{- .Files.Get "files/upgrade.sh" | nindent 2 }}
 db-state.php: |

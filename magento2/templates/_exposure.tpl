@@ -31,29 +31,6 @@ Usage: {{ include "magento2.httpRoute.hostnames" $ | fromJsonArray }}
 {{- end -}}
 
 {{/*
-magento2.gce: "true" when the Ingress is a Google Cloud load balancer (class gce or gce-internal),
-else empty.
-Usage: {{ if include "magento2.gce" $ }}…{{ end }}
-*/}}
-{{- define "magento2.gce" -}}
-{{- if and .Values.ingress.enabled (has .Values.ingress.className (list "gce" "gce-internal")) -}}true{{- end -}}
-{{- end -}}
-
-{{/*
-magento2.drainSeconds: how long a stopping web or Varnish pod keeps serving while its endpoint
-leaves the Services and load balancers: web.drainSeconds, and at least gke.negDrainSeconds behind
-a GCE load balancer, whose network endpoint groups take longer to drop an endpoint.
-Usage: {{ include "magento2.drainSeconds" $ | int }}
-*/}}
-{{- define "magento2.drainSeconds" -}}
-{{- if include "magento2.gce" . -}}
-{{- max (int .Values.web.drainSeconds) (int .Values.gke.negDrainSeconds) -}}
-{{- else -}}
-{{- int .Values.web.drainSeconds -}}
-{{- end -}}
-{{- end -}}
-
-{{/*
 magento2.frontService: the Service that receives the store's traffic from the Ingress or the
 HTTPRoute: Varnish's when varnish.enabled, else the web pods'.
 Usage: {{ include "magento2.frontService" $ }}
@@ -72,7 +49,7 @@ Usage: {{ include "magento2.frontService.annotations" $ | fromJson }}
 {{- if .Values.gke.backendConfig.enabled -}}
 {{- $_ := set $annotations "cloud.google.com/backend-config" (dict "default" (include "magento2.name" (dict "context" . "component" "web")) | toJson) -}}
 {{- end -}}
-{{- if include "magento2.gce" . -}}
+{{- if include "magento-common.web.gce" . -}}
 {{- $_ := set $annotations "cloud.google.com/neg" (dict "ingress" true | toJson) -}}
 {{- end -}}
 {{- toJson $annotations -}}

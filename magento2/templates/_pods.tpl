@@ -49,7 +49,7 @@ Usage: {{- include "magento2.volumeMounts.app" (dict "context" $ "envPhp" true) 
   readOnly: true
 {{- end }}
 - name: app-etc
-  mountPath: {{ include "magento2.php.iniDir" .context }}/zz-magento.ini
+  mountPath: {{ include "magento-common.php.iniDir" .context }}/zz-magento.ini
   subPath: php.ini
   readOnly: true
 - name: media

@@ -77,6 +77,22 @@ func install(tb testing.TB, chartDir, namespace string, valuesFiles []string, se
 	return m
 }
 
+// installScenarios installs every scenario of chartDir, in parallel, each into its own restricted
+// namespace (nsPrefix + the scenario's name) on the real node, with the scenario's values files
+// and the extra ones extra returns, then runs check on the live release.
+func installScenarios(t *testing.T, chartDir, nsPrefix string, extra func(t *testing.T, files []string) []string, check func(t *testing.T, ns string, m *render.Manifests)) {
+	t.Helper()
+	for _, s := range repo.Scenarios(t, chartDir) {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			requireRealNode(t)
+			ns := testCluster.Namespace(t, nsPrefix+s.Name)
+			files := append(slices.Clone(s.ValuesFiles()), extra(t, s.ValuesFiles())...)
+			check(t, ns, install(t, chartDir, ns, files, nil))
+		})
+	}
+}
+
 // eventually polls cond every interval until it returns true (testify's EventuallyWithT),
 // failing the test with what cond said last after timeout.
 func eventually(tb testing.TB, what string, timeout, interval time.Duration, cond func(ctx context.Context) (bool, string)) {

@@ -46,31 +46,27 @@ func m2Name(component string) string { return m2Fullname + "-" + component }
 // pods in real containers on the real node (realNodeValues), and checks the live objects.
 func TestMagento2Scenarios(t *testing.T) {
 	t.Parallel()
-	for _, s := range repo.Scenarios(t, m2Chart) {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			requireRealNode(t)
-			ns := testCluster.Namespace(t, "m2-"+s.Name)
-			// The test's own values run every CronJob every minute, so each runs while we watch,
-			// and put the scenario onto the real node.
-			files := append(slices.Clone(s.ValuesFiles()), cronEveryMinute(t, m2Chart, s.ValuesFiles()), realNodeValues(t, m2Chart))
-			m := install(t, m2Chart, ns, files, nil)
-			cs := clientset(t)
-			ctx := context.Background()
-
-			deploy, err := cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
-			require.NoError(t, err)
-			t.Run("web available", func(t *testing.T) { checkWebAvailable(t, ns, deploy) })
-			t.Run("endpoints are the web pods", func(t *testing.T) { checkEndpoints(t, ns) })
-			t.Run("upgrade hook before web pods", func(t *testing.T) { checkHookBeforeWeb(t, ns, m) })
-			t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
-			t.Run("claims bound", func(t *testing.T) { checkClaimsBound(t, ns, m) })
-			if _, ok := m.Lookup("HorizontalPodAutoscaler", m2Name("web")); ok {
-				t.Run("autoscaler resolves its target", func(t *testing.T) { checkHPA(t, ns, m) })
-			}
-			t.Run("cron jobs on schedule without overlap", func(t *testing.T) { checkCronJobs(t, ns, m) })
-		})
+	// The test's own values run every CronJob every minute, so each runs while we watch, and put
+	// the scenario onto the real node.
+	extra := func(t *testing.T, files []string) []string {
+		return []string{cronEveryMinute(t, m2Chart, files), realNodeValues(t, m2Chart)}
 	}
+	installScenarios(t, m2Chart, "m2-", extra, func(t *testing.T, ns string, m *render.Manifests) {
+		cs := clientset(t)
+		ctx := context.Background()
+
+		deploy, err := cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+		require.NoError(t, err)
+		t.Run("web available", func(t *testing.T) { checkWebAvailable(t, ns, deploy) })
+		t.Run("endpoints are the web pods", func(t *testing.T) { checkEndpoints(t, ns) })
+		t.Run("upgrade hook before web pods", func(t *testing.T) { checkHookBeforeWeb(t, ns, m) })
+		t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
+		t.Run("claims bound", func(t *testing.T) { checkClaimsBound(t, ns, m) })
+		if _, ok := m.Lookup("HorizontalPodAutoscaler", m2Name("web")); ok {
+			t.Run("autoscaler resolves its target", func(t *testing.T) { checkHPA(t, ns, m) })
+		}
+		t.Run("cron jobs on schedule without overlap", func(t *testing.T) { checkCronJobs(t, ns, m) })
+	})
 }
 
 // checkWebAvailable: the web Deployment is Available with all desired replicas ready.

@@ -28,111 +28,105 @@ const ssChart = "shared-services"
 // reinstall runs on the very same claims.
 func TestSharedServicesScenarios(t *testing.T) {
 	t.Parallel()
-	for _, s := range repo.Scenarios(t, ssChart) {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			requireRealNode(t)
-			ns := testCluster.Namespace(t, "ss-"+s.Name)
-			// The Redis pods in real containers on the real node; OpenSearch stays simulated.
-			files := append(slices.Clone(s.ValuesFiles()), realNodeValues(t, ssChart))
-			m := install(t, ssChart, ns, files, nil)
-			cs := clientset(t)
-			t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
-			var claims []string
-			for _, want := range render.Find[*appsv1.StatefulSet](m) {
-				t.Run(want.Name+" ready", func(t *testing.T) {
-					eventually(t, want.Name+" ready", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-						sts, err := cs.AppsV1().StatefulSets(ns).Get(ctx, want.Name, metav1.GetOptions{})
-						if err != nil {
-							return false, err.Error()
-						}
-						return sts.Status.ReadyReplicas == *want.Spec.Replicas, fmt.Sprintf("%d of %d ready", sts.Status.ReadyReplicas, *want.Spec.Replicas)
-					})
-				})
-				for _, tmpl := range want.Spec.VolumeClaimTemplates {
-					for i := range *want.Spec.Replicas {
-						claims = append(claims, fmt.Sprintf("%s-%s-%d", tmpl.Name, want.Name, i))
+	// The Redis pods in real containers on the real node; OpenSearch stays simulated.
+	extra := func(t *testing.T, _ []string) []string { return []string{realNodeValues(t, ssChart)} }
+	installScenarios(t, ssChart, "ss-", extra, func(t *testing.T, ns string, m *render.Manifests) {
+		cs := clientset(t)
+		t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
+		var claims []string
+		for _, want := range render.Find[*appsv1.StatefulSet](m) {
+			t.Run(want.Name+" ready", func(t *testing.T) {
+				eventually(t, want.Name+" ready", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+					sts, err := cs.AppsV1().StatefulSets(ns).Get(ctx, want.Name, metav1.GetOptions{})
+					if err != nil {
+						return false, err.Error()
 					}
+					return sts.Status.ReadyReplicas == *want.Spec.Replicas, fmt.Sprintf("%d of %d ready", sts.Status.ReadyReplicas, *want.Spec.Replicas)
+				})
+			})
+			for _, tmpl := range want.Spec.VolumeClaimTemplates {
+				for i := range *want.Spec.Replicas {
+					claims = append(claims, fmt.Sprintf("%s-%s-%d", tmpl.Name, want.Name, i))
 				}
 			}
-			t.Run("volumes bound", func(t *testing.T) {
-				require.NotEmpty(t, claims)
-				for _, name := range claims {
-					eventually(t, "claim "+name+" bound", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-						pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, name, metav1.GetOptions{})
-						if err != nil {
-							return false, err.Error()
-						}
-						return pvc.Status.Phase == corev1.ClaimBound, string(pvc.Status.Phase)
-					})
-				}
-			})
-			t.Run("services reach their pods", func(t *testing.T) {
-				for _, svc := range render.Find[*corev1.Service](m) {
-					if svc.Spec.ClusterIP == corev1.ClusterIPNone {
-						continue
+		}
+		t.Run("volumes bound", func(t *testing.T) {
+			require.NotEmpty(t, claims)
+			for _, name := range claims {
+				eventually(t, "claim "+name+" bound", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+					pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, name, metav1.GetOptions{})
+					if err != nil {
+						return false, err.Error()
 					}
-					eventually(t, "endpoints of "+svc.Name, time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-						pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: metav1.FormatLabelSelector(&metav1.LabelSelector{MatchLabels: svc.Spec.Selector})})
-						if err != nil || len(pods.Items) == 0 {
-							return false, fmt.Sprintf("pods: %v", err)
-						}
-						slices, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + svc.Name})
-						if err != nil {
-							return false, err.Error()
-						}
-						ready := 0
-						for _, sl := range slices.Items {
-							for _, ep := range sl.Endpoints {
-								if ep.Conditions.Ready != nil && *ep.Conditions.Ready {
-									ready++
-								}
+					return pvc.Status.Phase == corev1.ClaimBound, string(pvc.Status.Phase)
+				})
+			}
+		})
+		t.Run("services reach their pods", func(t *testing.T) {
+			for _, svc := range render.Find[*corev1.Service](m) {
+				if svc.Spec.ClusterIP == corev1.ClusterIPNone {
+					continue
+				}
+				eventually(t, "endpoints of "+svc.Name, time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+					pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: metav1.FormatLabelSelector(&metav1.LabelSelector{MatchLabels: svc.Spec.Selector})})
+					if err != nil || len(pods.Items) == 0 {
+						return false, fmt.Sprintf("pods: %v", err)
+					}
+					slices, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + svc.Name})
+					if err != nil {
+						return false, err.Error()
+					}
+					ready := 0
+					for _, sl := range slices.Items {
+						for _, ep := range sl.Endpoints {
+							if ep.Conditions.Ready != nil && *ep.Conditions.Ready {
+								ready++
 							}
 						}
-						return ready == len(pods.Items), fmt.Sprintf("%d ready endpoints for %d pods", ready, len(pods.Items))
-					})
-				}
-			})
-			if _, ok := m.Lookup("PodDisruptionBudget", render.DefaultReleaseName+"-shared-services-opensearch"); ok {
-				t.Run("disruption budget", func(t *testing.T) {
-					eventually(t, "PDB observes the nodes", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-						pdb, err := cs.PolicyV1().PodDisruptionBudgets(ns).Get(ctx, release+"-shared-services-opensearch", metav1.GetOptions{})
-						if err != nil {
-							return false, err.Error()
-						}
-						return pdb.Status.ExpectedPods > 0 && pdb.Status.CurrentHealthy == pdb.Status.ExpectedPods && pdb.Status.DisruptionsAllowed == 1, fmt.Sprintf("%+v", pdb.Status)
-					})
+					}
+					return ready == len(pods.Items), fmt.Sprintf("%d ready endpoints for %d pods", ready, len(pods.Items))
 				})
 			}
-			t.Run("uninstall keeps the data, reinstall adopts it", func(t *testing.T) {
-				uids := map[string]string{}
-				for _, name := range claims {
-					pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
-					require.NoError(t, err)
-					uids[name] = string(pvc.UID)
-				}
-				require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, s.ValuesFiles(), nil), release, true))
-				for _, name := range claims {
-					_, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
-					assert.NoError(t, err, "claim %s survives helm uninstall", name)
-				}
-				require.NoError(t, helm.InstallE(t, helmOptions(t, ns, files, nil), abs(t, ssChart)[0], release), "reinstall")
-				for _, sts := range render.Find[*appsv1.StatefulSet](m) {
-					eventually(t, sts.Name+" ready again", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-						live, err := cs.AppsV1().StatefulSets(ns).Get(ctx, sts.Name, metav1.GetOptions{})
-						if err != nil {
-							return false, err.Error()
-						}
-						return live.Status.ReadyReplicas == *sts.Spec.Replicas, fmt.Sprintf("%d ready", live.Status.ReadyReplicas)
-					})
-				}
-				for _, name := range claims {
-					pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
-					require.NoError(t, err)
-					assert.Equal(t, uids[name], string(pvc.UID), "the reinstalled StatefulSet uses the same claim %s", name)
-					assert.Equal(t, corev1.ClaimBound, pvc.Status.Phase, name)
-				}
-			})
 		})
-	}
+		if _, ok := m.Lookup("PodDisruptionBudget", render.DefaultReleaseName+"-shared-services-opensearch"); ok {
+			t.Run("disruption budget", func(t *testing.T) {
+				eventually(t, "PDB observes the nodes", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+					pdb, err := cs.PolicyV1().PodDisruptionBudgets(ns).Get(ctx, release+"-shared-services-opensearch", metav1.GetOptions{})
+					if err != nil {
+						return false, err.Error()
+					}
+					return pdb.Status.ExpectedPods > 0 && pdb.Status.CurrentHealthy == pdb.Status.ExpectedPods && pdb.Status.DisruptionsAllowed == 1, fmt.Sprintf("%+v", pdb.Status)
+				})
+			})
+		}
+		t.Run("uninstall keeps the data, reinstall adopts it", func(t *testing.T) {
+			uids := map[string]string{}
+			for _, name := range claims {
+				pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
+				require.NoError(t, err)
+				uids[name] = string(pvc.UID)
+			}
+			require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, s.ValuesFiles(), nil), release, true))
+			for _, name := range claims {
+				_, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
+				assert.NoError(t, err, "claim %s survives helm uninstall", name)
+			}
+			require.NoError(t, helm.InstallE(t, helmOptions(t, ns, files, nil), abs(t, ssChart)[0], release), "reinstall")
+			for _, sts := range render.Find[*appsv1.StatefulSet](m) {
+				eventually(t, sts.Name+" ready again", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+					live, err := cs.AppsV1().StatefulSets(ns).Get(ctx, sts.Name, metav1.GetOptions{})
+					if err != nil {
+						return false, err.Error()
+					}
+					return live.Status.ReadyReplicas == *sts.Spec.Replicas, fmt.Sprintf("%d ready", live.Status.ReadyReplicas)
+				})
+			}
+			for _, name := range claims {
+				pvc, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
+				require.NoError(t, err)
+				assert.Equal(t, uids[name], string(pvc.UID), "the reinstalled StatefulSet uses the same claim %s", name)
+				assert.Equal(t, corev1.ClaimBound, pvc.Status.Phase, name)
+			}
+		})
+	})
 }

@@ -1,56 +1,37 @@
 {{/*
-magento2.web.copyPub: the init container of "copy" code sharing: copies the store's pub/ (without
-media, the shared volume) from the app image into the volume nginx serves.
-Usage: {{- include "magento2.web.copyPub" $ | nindent 8 }}
+The magento2 parts of the web pod (magento-common.web.deployment calls them by the chart's name).
 */}}
-{{- define "magento2.web.copyPub" -}}
-{{- $w := .Values.web -}}
-{{- $pd := .Values.podDefaults -}}
-{{- $root := $pd.documentRoot -}}
-# Copies the store's pub/ (without media, which is the shared volume) from the app image
-# into the volume nginx serves, so both containers see the same build.
-- name: copy-pub
-  image: {{ include "magento2.image" $ }}
-  imagePullPolicy: {{ .Values.image.pullPolicy }}
-  command:
-    - /bin/sh
-    - -c
-    - {{ include "magento2.script" (dict "context" $ "name" "copy-pub.sh") | quote }}
-    - copy-pub
-    - {{ $root }}/pub
-    - /code
-  securityContext:
-    {{- include "magento-common.security.containerSecurityContext" $w.php.containerSecurityContext | nindent 4 }}
-  resources:
-    {{- include "magento-common.resources" (dict "resources" $pd.initResources) | nindent 4 }}
-  volumeMounts:
-    - name: code
-      mountPath: /code
+
+{{/*
+magento2.web.initContainers: with web.codeSharing "copy", the init container that copies the app
+image's pub/ (without media) into the volume nginx serves.
+Usage: {{ include "magento2.web.initContainers" $ }}
+*/}}
+{{- define "magento2.web.initContainers" -}}
+{{- if eq .Values.web.codeSharing "copy" -}}
+{{- include "magento-common.web.copyPubInit" (dict "context" . "from" (printf "%s/pub" .Values.podDefaults.documentRoot)) -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
-magento2.web.nginxExporter: the container that turns nginx's stub_status (health server, loopback
-only) into Prometheus metrics (metrics.nginx).
-Usage: {{- include "magento2.web.nginxExporter" $ | nindent 8 }}
+magento2.web.nginxCodeMounts: what nginx serves from: pub/ of the copy ("copy"), the store's root
+of the image volume ("image-volume"), the image's own ("app-image"), and the shared media at
+pub/media.
+Usage: {{- include "magento2.web.nginxCodeMounts" $ | nindent 12 }}
 */}}
-{{- define "magento2.web.nginxExporter" -}}
-{{- $w := .Values.web -}}
-{{- $m := .Values.metrics.nginx -}}
-# nginx's stub_status (health server, loopback only) as Prometheus metrics.
-- name: nginx-exporter
-  image: {{ include "magento-common.images.image" (dict "context" $ "image" $m.image "path" "metrics.nginx.image") }}
-  imagePullPolicy: {{ $m.image.pullPolicy }}
-  command:
-    - {{ $m.command }}
-    - --nginx.scrape-uri=http://127.0.0.1:{{ $w.nginx.healthPort }}/stub_status
-    - --web.listen-address=:{{ $m.port }}
-    - --web.telemetry-path=/metrics
-  ports:
-    - name: metrics-nginx
-      containerPort: {{ $m.port }}
-      protocol: TCP
-  securityContext:
-    {{- include "magento-common.security.containerSecurityContext" dict | nindent 4 }}
-  resources:
-    {{- include "magento-common.resources" (dict "resources" $m.resources "storage" (list "16Mi" "128Mi")) | nindent 4 }}
+{{- define "magento2.web.nginxCodeMounts" -}}
+{{- $root := .Values.podDefaults.documentRoot -}}
+{{- if eq .Values.web.codeSharing "copy" }}
+- name: code
+  mountPath: {{ $root }}/pub
+  readOnly: true
+{{- else if eq .Values.web.codeSharing "image-volume" }}
+# An image volume holds the image's whole file system: mount only the store's root.
+- name: code
+  mountPath: {{ $root }}
+  subPath: {{ trimPrefix "/" $root }}
+  readOnly: true
+{{- end }}
+- name: media
+  mountPath: {{ $root }}/pub/media
 {{- end -}}

@@ -121,3 +121,19 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         {{- end }}
       }
 {{- end -}}
+
+{{/*
+magento2.nginx.healthCheck: the body of the health server's /health_check.php location: Magento's
+pub/health_check.php (database and caches) through php-fpm's health pool.
+Usage: {{- include "magento2.nginx.healthCheck" $ | nindent 10 }}
+*/}}
+{{- define "magento2.nginx.healthCheck" -}}
+{{- $root := .Values.podDefaults.documentRoot -}}
+include /etc/magento/nginx/fastcgi_params;
+fastcgi_param SCRIPT_NAME /health_check.php;
+fastcgi_param SCRIPT_FILENAME {{ $root }}/pub/health_check.php;
+fastcgi_param DOCUMENT_ROOT {{ $root }}/pub;
+fastcgi_param MAGE_MODE {{ .Values.magento.mode }};
+fastcgi_read_timeout 30s;
+fastcgi_pass fastcgi_health;
+{{- end -}}

@@ -323,24 +323,22 @@ func (p *Pod) env(c corev1.Container) (map[string]string, error) {
 			env[e.Name] = expand([]string{e.Value}, env)[0]
 		case e.ValueFrom.SecretKeyRef != nil:
 			ref := e.ValueFrom.SecretKeyRef
-			v, ok := p.opts.Secrets[ref.Name][ref.Key]
-			if !ok {
-				if ref.Optional != nil && *ref.Optional {
-					continue
-				}
-				return nil, fmt.Errorf("podrun: container %s: env %s: key %s of Secret %s is not among the pod's Secrets (the kubelet would not start it)", c.Name, e.Name, ref.Key, ref.Name)
+			v, ok, err := keyRef(p.opts.Secrets, "Secret", ref.Name, ref.Key, ref.Optional)
+			if err != nil {
+				return nil, fmt.Errorf("podrun: container %s: env %s: %w", c.Name, e.Name, err)
 			}
-			env[e.Name] = string(v)
+			if ok {
+				env[e.Name] = string(v)
+			}
 		case e.ValueFrom.ConfigMapKeyRef != nil:
 			ref := e.ValueFrom.ConfigMapKeyRef
-			v, ok := p.opts.ConfigMaps[ref.Name][ref.Key]
-			if !ok {
-				if ref.Optional != nil && *ref.Optional {
-					continue
-				}
-				return nil, fmt.Errorf("podrun: container %s: env %s: key %s of ConfigMap %s is not among the pod's ConfigMaps (the kubelet would not start it)", c.Name, e.Name, ref.Key, ref.Name)
+			v, ok, err := keyRef(p.opts.ConfigMaps, "ConfigMap", ref.Name, ref.Key, ref.Optional)
+			if err != nil {
+				return nil, fmt.Errorf("podrun: container %s: env %s: %w", c.Name, e.Name, err)
 			}
-			env[e.Name] = v
+			if ok {
+				env[e.Name] = v
+			}
 		case e.ValueFrom.FieldRef != nil:
 			env[e.Name] = fieldRef(e.ValueFrom.FieldRef.FieldPath)
 		case e.ValueFrom.ResourceFieldRef != nil:
@@ -350,6 +348,16 @@ func (p *Pod) env(c corev1.Container) (map[string]string, error) {
 		}
 	}
 	return env, nil
+}
+
+// keyRef looks up a Secret's or ConfigMap's key as the kubelet does: a missing key of a
+// non-optional reference keeps the container from starting; of an optional one it is skipped.
+func keyRef[V any](objects map[string]map[string]V, kind, name, key string, optional *bool) (V, bool, error) {
+	v, ok := objects[name][key]
+	if !ok && (optional == nil || !*optional) {
+		return v, false, fmt.Errorf("key %s of %s %s is not among the pod's %ss (the kubelet would not start it)", key, kind, name, kind)
+	}
+	return v, ok, nil
 }
 
 // fieldRef answers the downward API's pod fields for the simulated pod.
