@@ -13,25 +13,7 @@ Usage: {{- include "magento2.volumes.data" (dict "context" $ "hook" false) | nin
 {{- define "magento2.volumes.data" -}}
 {{- $ctx := .context -}}
 {{- include "magento2.volumes.appEtc" . }}
-{{- range $key := list "media" "var" }}
-{{- $p := index $ctx.Values.persistence $key }}
-{{- $claim := default (include "magento2.name" (dict "context" $ctx "component" $key)) $p.existingClaim }}
-{{- $mount := $p.enabled }}
-{{- if and $mount $.hook (not $p.existingClaim) }}
-{{- $mount = not (empty (lookup "v1" "PersistentVolumeClaim" $ctx.Release.Namespace $claim)) }}
-{{- end }}
-- name: {{ $key }}
-  {{- if $mount }}
-  persistentVolumeClaim:
-    claimName: {{ $claim }}
-  {{- else }}
-  emptyDir:
-    sizeLimit: {{ $ctx.Values.podDefaults.tmpSizeLimit }}
-  {{- end }}
-{{- end }}
-- name: tmp
-  emptyDir:
-    sizeLimit: {{ $ctx.Values.podDefaults.tmpSizeLimit }}
+{{- include "magento-common.persistence.volumes" . }}
 {{- end -}}
 
 {{/*

@@ -30,3 +30,34 @@ spec:
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+magento-common.persistence.volumes: the data volumes of a store pod: media and var (their claims,
+or emptyDirs when persistence is off) and /tmp. With "hook" true (a hook Job, which runs before the
+release's own objects exist) a claim of the chart is mounted only when it already exists (helm
+upgrade): on a first install there is no claim yet and nothing to share, so the hook gets an
+emptyDir instead of a pod that can never schedule. An existingClaim is always mounted.
+Usage: {{ include "magento-common.persistence.volumes" (dict "context" $ "hook" false) }}
+*/}}
+{{- define "magento-common.persistence.volumes" -}}
+{{- $ctx := .context -}}
+{{- range $key := list "media" "var" }}
+{{- $p := index $ctx.Values.persistence $key }}
+{{- $claim := default (include "magento-common.names.component" (dict "context" $ctx "component" $key)) $p.existingClaim }}
+{{- $mount := $p.enabled }}
+{{- if and $mount $.hook (not $p.existingClaim) }}
+{{- $mount = not (empty (lookup "v1" "PersistentVolumeClaim" $ctx.Release.Namespace $claim)) }}
+{{- end }}
+- name: {{ $key }}
+  {{- if $mount }}
+  persistentVolumeClaim:
+    claimName: {{ $claim }}
+  {{- else }}
+  emptyDir:
+    sizeLimit: {{ $ctx.Values.podDefaults.tmpSizeLimit }}
+  {{- end }}
+{{- end }}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ $ctx.Values.podDefaults.tmpSizeLimit }}
+{{- end -}}
