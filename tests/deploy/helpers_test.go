@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,17 +79,17 @@ func install(tb testing.TB, chartDir, namespace string, valuesFiles []string, se
 }
 
 // installScenarios installs every scenario of chartDir, in parallel, each into its own restricted
-// namespace (nsPrefix + the scenario's name) on the real node, with the scenario's values files
-// and the extra ones extra returns, then runs check on the live release.
-func installScenarios(t *testing.T, chartDir, nsPrefix string, extra func(t *testing.T, files []string) []string, check func(t *testing.T, ns string, m *render.Manifests)) {
+// namespace (nsPrefix + the scenario's name), with the scenario's values files and the extra ones
+// extra returns (which may put the pods on the real node), then runs check on the live release
+// (given the values files it was installed with).
+func installScenarios(t *testing.T, chartDir, nsPrefix string, extra func(t *testing.T, files []string) []string, check func(t *testing.T, ns string, files []string, m *render.Manifests)) {
 	t.Helper()
 	for _, s := range repo.Scenarios(t, chartDir) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			requireRealNode(t)
 			ns := testCluster.Namespace(t, nsPrefix+s.Name)
 			files := append(slices.Clone(s.ValuesFiles()), extra(t, s.ValuesFiles())...)
-			check(t, ns, install(t, chartDir, ns, files, nil))
+			check(t, ns, files, install(t, chartDir, ns, files, nil))
 		})
 	}
 }

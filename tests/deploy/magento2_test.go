@@ -32,7 +32,6 @@ import (
 	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/fixtures"
 	"github.com/magento-k8s/charts/tests/internal/render"
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
 const (
@@ -49,21 +48,22 @@ func TestMagento2Scenarios(t *testing.T) {
 	// The test's own values run every CronJob every minute, so each runs while we watch, and put
 	// the scenario onto the real node.
 	extra := func(t *testing.T, files []string) []string {
+		requireRealNode(t)
 		return []string{cronEveryMinute(t, m2Chart, files), realNodeValues(t, m2Chart)}
 	}
-	installScenarios(t, m2Chart, "m2-", extra, func(t *testing.T, ns string, m *render.Manifests) {
+	installScenarios(t, m2Chart, "m2-", extra, func(t *testing.T, ns string, _ []string, m *render.Manifests) {
 		cs := clientset(t)
 		ctx := context.Background()
 
 		deploy, err := cs.AppsV1().Deployments(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
 		require.NoError(t, err)
 		t.Run("web available", func(t *testing.T) { checkWebAvailable(t, ns, deploy) })
-		t.Run("endpoints are the web pods", func(t *testing.T) { checkEndpoints(t, ns) })
-		t.Run("upgrade hook before web pods", func(t *testing.T) { checkHookBeforeWeb(t, ns, m) })
+		t.Run("endpoints are the web pods", func(t *testing.T) { checkEndpoints(t, ns, m2Name("web")) })
+		t.Run("upgrade hook before web pods", func(t *testing.T) { checkHookBeforeWeb(t, ns, m, m2Name("upgrade"), m2Name("upgrade-env")) })
 		t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
 		t.Run("claims bound", func(t *testing.T) { checkClaimsBound(t, ns, m) })
 		if _, ok := m.Lookup("HorizontalPodAutoscaler", m2Name("web")); ok {
-			t.Run("autoscaler resolves its target", func(t *testing.T) { checkHPA(t, ns, m) })
+			t.Run("autoscaler resolves its target", func(t *testing.T) { checkHPA(t, ns, m2Name("web"), m) })
 		}
 		t.Run("cron jobs on schedule without overlap", func(t *testing.T) { checkCronJobs(t, ns, m) })
 	})
@@ -106,14 +106,14 @@ func webPods(ctx context.Context, t *testing.T, ns string) []corev1.Pod {
 }
 
 // checkEndpoints: the web Service's EndpointSlices hold exactly the web pods' IPs, on nginx's port.
-func checkEndpoints(t *testing.T, ns string) {
+func checkEndpoints(t *testing.T, ns, service string) {
 	cs := clientset(t)
 	eventually(t, "EndpointSlices point at the web pods", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
 		var podIPs []string
 		for _, p := range webPods(ctx, t, ns) {
 			podIPs = append(podIPs, p.Status.PodIP)
 		}
-		slices, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + m2Name("web")})
+		slices, err := cs.DiscoveryV1().EndpointSlices(ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + service})
 		if err != nil {
 			return false, err.Error()
 		}
@@ -138,13 +138,14 @@ func checkEndpoints(t *testing.T, ns string) {
 	})
 }
 
-// checkHookBeforeWeb: the upgrade hook Job completed, and before any web pod was created.
-func checkHookBeforeWeb(t *testing.T, ns string, m *render.Manifests) {
-	if _, ok := m.Lookup("Job", m2Name("upgrade")); !ok {
-		t.Fatalf("scenario renders no upgrade Job")
+// checkHookBeforeWeb: the hook Job (magento2's upgrade, magento1's setup) completed, and before any
+// web pod was created; the hook's configuration copies (envCopy) are gone once the hooks succeeded.
+func checkHookBeforeWeb(t *testing.T, ns string, m *render.Manifests, hookJob, envCopy string) {
+	if _, ok := m.Lookup("Job", hookJob); !ok {
+		t.Fatalf("scenario renders no hook Job %s", hookJob)
 	}
 	ctx := context.Background()
-	job, err := clientset(t).BatchV1().Jobs(ns).Get(ctx, m2Name("upgrade"), metav1.GetOptions{})
+	job, err := clientset(t).BatchV1().Jobs(ns).Get(ctx, hookJob, metav1.GetOptions{})
 	require.NoError(t, err, "the hook Job is kept until the next release (before-hook-creation)")
 	require.NotNil(t, job.Status.CompletionTime, "upgrade Job completed: %+v", job.Status)
 	assert.Equal(t, int32(1), job.Status.Succeeded)
@@ -154,9 +155,8 @@ func checkHookBeforeWeb(t *testing.T, ns string, m *render.Manifests) {
 		assert.False(t, p.CreationTimestamp.Before(job.Status.CompletionTime),
 			"web pod %s created %s, before the upgrade finished %s", p.Name, p.CreationTimestamp, job.Status.CompletionTime)
 	}
-	// The hook's configuration copies are gone once the hooks succeeded.
-	_, err = clientset(t).CoreV1().ConfigMaps(ns).Get(ctx, m2Name("upgrade-env"), metav1.GetOptions{})
-	assert.True(t, apierrors.IsNotFound(err), "upgrade-env ConfigMap deleted after the hook succeeded: %v", err)
+	_, err = clientset(t).CoreV1().ConfigMaps(ns).Get(ctx, envCopy, metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "%s ConfigMap deleted after the hook succeeded: %v", envCopy, err)
 }
 
 // checkObjectsAccepted: every rendered object exists in the cluster, custom resources included
@@ -214,18 +214,18 @@ func checkClaimsBound(t *testing.T, ns string, m *render.Manifests) {
 // metrics-server reports the simulated pods' usage, an autoscaler with only resource metrics (CPU,
 // memory) also computes a replica count from them (ScalingActive); one with custom metrics needs an
 // adapter the test cluster does not run.
-func checkHPA(t *testing.T, ns string, m *render.Manifests) {
+func checkHPA(t *testing.T, ns, name string, m *render.Manifests) {
 	cs := clientset(t)
 	want := []autoscalingv2.HorizontalPodAutoscalerConditionType{autoscalingv2.AbleToScale}
 	onlyResource := true
-	for _, metric := range render.Get[*autoscalingv2.HorizontalPodAutoscaler](t, m, m2Name("web")).Spec.Metrics {
+	for _, metric := range render.Get[*autoscalingv2.HorizontalPodAutoscaler](t, m, name).Spec.Metrics {
 		onlyResource = onlyResource && metric.Type == autoscalingv2.ResourceMetricSourceType
 	}
 	if testCluster.Provider == cluster.Local && onlyResource {
 		want = append(want, autoscalingv2.ScalingActive)
 	}
 	eventually(t, "HPA conditions", 3*time.Minute, 2*time.Second, func(ctx context.Context) (bool, string) {
-		hpa, err := cs.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, m2Name("web"), metav1.GetOptions{})
+		hpa, err := cs.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, err.Error()
 		}
@@ -272,10 +272,11 @@ func cronEveryMinute(t *testing.T, chartDir string, valuesFiles []string) string
 	sleep := func(command string) []map[string]string {
 		return []map[string]string{{"name": "STUB_SLEEP_" + command, "value": fmt.Sprint(int(cronRunFor.Seconds()))}}
 	}
-	out, err := json.Marshal(map[string]any{
-		"cron":      map[string]any{"jobs": entries, "podAnnotations": runFor, "extraEnv": sleep("CRON_RUN")},
-		"consumers": map[string]any{"schedule": "* * * * *", "podAnnotations": runFor, "extraEnv": sleep("QUEUE_CONSUMERS_LIST")},
-	})
+	values := map[string]any{"cron": map[string]any{"jobs": entries, "podAnnotations": runFor, "extraEnv": sleep("CRON_RUN")}}
+	if chartDir == m2Chart {
+		values["consumers"] = map[string]any{"schedule": "* * * * *", "podAnnotations": runFor, "extraEnv": sleep("QUEUE_CONSUMERS_LIST")}
+	}
+	out, err := json.Marshal(values)
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "cron-every-minute.yaml")
 	require.NoError(t, os.WriteFile(path, out, 0o600))

@@ -3,7 +3,6 @@ package deploy_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/magento-k8s/charts/tests/internal/render"
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
 const ssChart = "shared-services"
@@ -29,8 +27,11 @@ const ssChart = "shared-services"
 func TestSharedServicesScenarios(t *testing.T) {
 	t.Parallel()
 	// The Redis pods in real containers on the real node; OpenSearch stays simulated.
-	extra := func(t *testing.T, _ []string) []string { return []string{realNodeValues(t, ssChart)} }
-	installScenarios(t, ssChart, "ss-", extra, func(t *testing.T, ns string, m *render.Manifests) {
+	extra := func(t *testing.T, _ []string) []string {
+		requireRealNode(t)
+		return []string{realNodeValues(t, ssChart)}
+	}
+	installScenarios(t, ssChart, "ss-", extra, func(t *testing.T, ns string, files []string, m *render.Manifests) {
 		cs := clientset(t)
 		t.Run("objects accepted", func(t *testing.T) { checkObjectsAccepted(t, ns, m) })
 		var claims []string
@@ -106,7 +107,7 @@ func TestSharedServicesScenarios(t *testing.T) {
 				require.NoError(t, err)
 				uids[name] = string(pvc.UID)
 			}
-			require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, s.ValuesFiles(), nil), release, true))
+			require.NoError(t, helm.DeleteE(t, helmOptions(t, ns, files, nil), release, true))
 			for _, name := range claims {
 				_, err := cs.CoreV1().PersistentVolumeClaims(ns).Get(context.Background(), name, metav1.GetOptions{})
 				assert.NoError(t, err, "claim %s survives helm uninstall", name)

@@ -13,7 +13,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/magento-k8s/charts/tests/internal/render"
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
 // TestMagento2PodDefaults layers podDefaults under every component block of the everything
@@ -142,9 +141,9 @@ func TestValuesShape(t *testing.T) {
 	t.Parallel()
 	imageKeys := []string{"registry", "repository", "tag", "digest", "pullPolicy"}
 	podKeys := []string{"podSecurityContext", "podLabels", "podAnnotations", "priorityClassName", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints"}
-	for _, chart := range []string{m2Chart, ssChart} {
-		t.Run(chart, func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join(repo.Root(t), chart, "values.yaml"))
+	for _, chart := range applicationCharts(t) {
+		t.Run(chart.Name, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join(chart.Dir, "values.yaml"))
 			require.NoError(t, err)
 			var doc yaml.Node
 			require.NoError(t, yaml.Unmarshal(raw, &doc))

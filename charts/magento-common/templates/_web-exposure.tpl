@@ -19,7 +19,7 @@ HTTPRoute: Varnish's when varnish.enabled, else the web pods'.
 Usage: {{ include "magento-common.web.frontService" $ }}
 */}}
 {{- define "magento-common.web.frontService" -}}
-{{- include "magento-common.names.component" (dict "context" . "component" (ternary "varnish" "web" (.Values.varnish).enabled)) -}}
+{{- include "magento-common.names.component" (dict "context" . "component" (ternary "varnish" "web" (eq (toString (.Values.varnish).enabled) "true"))) -}}
 {{- end -}}
 
 {{/*
@@ -100,8 +100,8 @@ spec:
     drainingTimeoutSec: {{ $b.drainingTimeoutSec }}
   healthCheck:
     type: HTTP
-    requestPath: {{ $b.healthCheckPath | default (ternary "/varnish-health" "/health_check.php" (.Values.varnish).enabled) }}
-    port: {{ ternary (.Values.varnish).port .Values.web.nginx.port (.Values.varnish).enabled }}
+    requestPath: {{ $b.healthCheckPath | default (ternary "/varnish-health" "/health_check.php" (eq (toString (.Values.varnish).enabled) "true")) }}
+    port: {{ ternary (.Values.varnish).port .Values.web.nginx.port (eq (toString (.Values.varnish).enabled) "true") }}
     checkIntervalSec: 10
     timeoutSec: 5
     healthyThreshold: 1
