@@ -35,6 +35,8 @@ declare -A want=(
 # Packages that bring no command: a file of theirs tells.
 declare -A want_file=(
   [/etc/php/8.2/mods-available/pdo_mysql.ini]=php8.2-mysql
+  # simplexml: the magento1 chart's local.xml renderer and health check, as OpenMage itself needs it.
+  [/etc/php/8.2/mods-available/simplexml.ini]=php8.2-xml
   [/usr/lib/cni/bridge]=containernetworking-plugins
 )
 missing=()

@@ -30,7 +30,10 @@ func startDatabase(t *testing.T, name, user, password string) *database {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	db := &database{netns: "podrun-db-" + strings.ToLower(random.UniqueId()), socket: filepath.Join(dir, "mysqld.sock")}
-	out, err := exec.Command("mariadb-install-db", "--no-defaults", "--datadir="+data, "--user=root",
+	// A temporary directory of its own: two servers bootstrapping at once in one /tmp collide.
+	tmp := filepath.Join(dir, "tmp")
+	require.NoError(t, os.Mkdir(tmp, 0o700))
+	out, err := exec.Command("mariadb-install-db", "--no-defaults", "--datadir="+data, "--tmpdir="+tmp, "--user=root",
 		"--auth-root-authentication-method=normal", "--skip-test-db").CombinedOutput()
 	require.NoError(t, err, "mariadb-install-db: %s", out)
 	out, err = exec.Command("ip", "netns", "add", db.netns).CombinedOutput()
@@ -42,7 +45,7 @@ func startDatabase(t *testing.T, name, user, password string) *database {
 	log, err := os.Create(filepath.Join(dir, "mariadbd.log"))
 	require.NoError(t, err)
 	server := exec.Command("ip", "netns", "exec", db.netns, "mariadbd", "--no-defaults", "--user=root",
-		"--datadir="+data, "--socket="+db.socket, "--bind-address=127.0.0.1", "--port=3306",
+		"--datadir="+data, "--tmpdir="+tmp, "--socket="+db.socket, "--bind-address=127.0.0.1", "--port=3306",
 		"--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--log-error="+log.Name())
 	server.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	require.NoError(t, server.Start())

@@ -107,8 +107,14 @@ func runPodWith(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts re
 // tweak, when given, changes the pod's options before it starts (e.g. the network it joins).
 func runPodExisting(tb testing.TB, m *render.Manifests, spec corev1.PodSpec, opts render.Options, pre *existing.Objects, app fs.FS, volumes map[string]fs.FS, tweak func(*podrun.Options)) *podrun.Pod {
 	tb.Helper()
+	return runChartPod(tb, m2Chart, m, spec, opts, pre, app, volumes, tweak)
+}
+
+// runChartPod is runPodExisting for a pod of any store chart.
+func runChartPod(tb testing.TB, chart string, m *render.Manifests, spec corev1.PodSpec, opts render.Options, pre *existing.Objects, app fs.FS, volumes map[string]fs.FS, tweak func(*podrun.Options)) *podrun.Pod {
+	tb.Helper()
 	pre.RequireComplete(tb, m)
-	vals := render.Values(tb, m2Chart, opts)
+	vals := render.Values(tb, chart, opts)
 	configMaps, secrets := pre.Data(m)
 	docRoot, err := vals.PathValue("podDefaults.documentRoot")
 	require.NoError(tb, err)

@@ -119,11 +119,14 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
 
 {{/*
 magento1.nginx.static: the body of a static location: files as they are with long caching, a miss
-to `miss` (default 404), and nothing executed or served raw that is a program.
+to `miss` (default 404), and no dot-file (the maintenance flag, .htaccess) or program served.
 Usage: {{- include "magento1.nginx.static" (dict "assets" $assets "miss" "@media") | nindent 10 }}
 */}}
 {{- define "magento1.nginx.static" -}}
-location ~* \.(php[0-9]?|phtml|phar|sh|pl|py|cgi|htaccess)$ {
+location ~ /\. {
+  return 404;
+}
+location ~* \.(php[0-9]?|phtml|phar|sh|pl|py|cgi)$ {
   return 404;
 }
 location ~* \.({{ .assets }})$ {

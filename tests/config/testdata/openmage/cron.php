@@ -1,0 +1,2 @@
+<?php
+echo "cron.php ran";

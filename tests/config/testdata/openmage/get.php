@@ -1,0 +1,4 @@
+<?php
+// Stub OpenMage media fallback (config tier).
+header('Content-Type: text/plain');
+echo "get.php " . $_SERVER['REQUEST_URI'] . "\n";
