@@ -10,12 +10,10 @@ import (
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
 
-const (
-	m1Chart    = "magento1"
-	m1Fullname = release + "-magento1"
-)
+const m1Chart = "magento1"
 
-func m1Name(component string) string { return m1Fullname + "-" + component }
+// m1Name is the name of a magento1 object of a component ("<release>-magento1-<component>").
+var m1Name = func(component string) string { return release + "-" + m1Chart + "-" + component }
 
 // TestMagento1Scenarios installs every magento1 scenario into its own restricted namespace, on the
 // simulated nodes (kwok runs the pods and completes the Jobs' pods: the API server, Pod Security

@@ -34,11 +34,42 @@ func m2Scenario(tb testing.TB, scenario string, set map[string]string) *render.M
 // m2ScenarioE is m2Scenario returning the render error.
 func m2ScenarioE(tb testing.TB, scenario string, set, setJSON map[string]string) (*render.Manifests, error) {
 	tb.Helper()
-	return render.RenderE(tb, m2Chart, render.Options{
-		ValuesFiles:   []string{fmt.Sprintf("%s/ci/%s-values.yaml", m2Chart, scenario)},
+	return scenarioE(tb, m2Chart, scenario, set, setJSON)
+}
+
+// scenarioE renders one scenario of a chart (<chart>/ci/<scenario>-values.yaml) with --set and
+// --set-json overrides on top, returning the render error.
+func scenarioE(tb testing.TB, chart, scenario string, set, setJSON map[string]string) (*render.Manifests, error) {
+	tb.Helper()
+	return render.RenderE(tb, chart, render.Options{
+		ValuesFiles:   []string{fmt.Sprintf("%s/ci/%s-values.yaml", chart, scenario)},
 		SetValues:     set,
 		SetJSONValues: setJSON,
 	})
+}
+
+// badValues is one bad setting and the substrings its refusal must contain (the values key).
+type badValues struct {
+	name    string
+	set     map[string]string
+	setJSON map[string]string
+	want    []string
+}
+
+// checkBadValues renders the chart's minimal scenario with each case's bad setting: every case
+// must be refused, naming the key.
+func checkBadValues(t *testing.T, chart string, cases []badValues) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := scenarioE(t, chart, "minimal", tc.set, tc.setJSON)
+			require.Error(t, err, "bad values must not render")
+			for _, want := range tc.want {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
+	}
 }
 
 // container returns the named container of a pod spec (init containers included).
