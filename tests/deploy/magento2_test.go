@@ -272,11 +272,10 @@ func cronEveryMinute(t *testing.T, chartDir string, valuesFiles []string) string
 	sleep := func(command string) []map[string]string {
 		return []map[string]string{{"name": "STUB_SLEEP_" + command, "value": fmt.Sprint(int(cronRunFor.Seconds()))}}
 	}
-	values := map[string]any{"cron": map[string]any{"jobs": entries, "podAnnotations": runFor, "extraEnv": sleep("CRON_RUN")}}
-	if chartDir == m2Chart {
-		values["consumers"] = map[string]any{"schedule": "* * * * *", "podAnnotations": runFor, "extraEnv": sleep("QUEUE_CONSUMERS_LIST")}
-	}
-	out, err := json.Marshal(values)
+	out, err := json.Marshal(map[string]any{
+		"cron":      map[string]any{"jobs": entries, "podAnnotations": runFor, "extraEnv": sleep("CRON_RUN")},
+		"consumers": map[string]any{"schedule": "* * * * *", "podAnnotations": runFor, "extraEnv": sleep("QUEUE_CONSUMERS_LIST")},
+	})
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "cron-every-minute.yaml")
 	require.NoError(t, os.WriteFile(path, out, 0o600))
