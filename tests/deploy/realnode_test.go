@@ -144,6 +144,20 @@ func TestMagento2RealNode(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 
+	// helm --wait returns once the pods are ready; kube-proxy programs the Service's endpoints on
+	// the node moments later (until then the ClusterIP refuses connections). Bounded wait, timed.
+	begin := time.Now()
+	eventually(t, "the web Service answers on the real node", 30*time.Second, 200*time.Millisecond, func(ctx context.Context) (bool, string) {
+		client := &http.Client{Timeout: 2 * time.Second}
+		resp, err := client.Get(base + "/health_check.php")
+		if err != nil {
+			return false, err.Error()
+		}
+		_ = resp.Body.Close()
+		return true, ""
+	})
+	t.Logf("the web Service answered %.1fs after helm install --wait", time.Since(begin).Seconds())
+
 	t.Run("pages reach the database and Redis", func(t *testing.T) {
 		status, body := get(t, "/?reach=1")
 		require.Equal(t, 200, status, body)
