@@ -3,15 +3,22 @@ package config_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
@@ -140,4 +147,150 @@ func TestMagento1MaintenanceBypass(t *testing.T) {
 	w := m1Web(t, map[string]string{"magento.redis.enabled": "false"}, map[string]string{"magento.maintenanceAllowIps": `["127.0.0.1"]`})
 	require.NoError(t, os.WriteFile(filepath.Join(w.Volume("media"), ".maintenance.flag"), []byte("setup\n"), 0o644))
 	assert.Equal(t, 200, w.get(t, 8080, "/", nil).status, "127.0.0.1 is allowed through")
+}
+
+// openmageCall is one call the stub OpenMage recorded (testdata/openmage/app/Mage.php).
+type openmageCall struct {
+	Call        string   `json:"call"`
+	Maintenance bool     `json:"maintenance"`
+	UID         int64    `json:"uid"`
+	Argv        []string `json:"argv"`
+}
+
+// stubOpenMage returns a copy of the stub OpenMage tree with app/etc/stub.json as state says.
+func stubOpenMage(t *testing.T, state map[string]any) fs.FS {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(repo.Root(t), "tests/config/testdata/openmage"))))
+	raw, err := json.Marshal(state)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app/etc/stub.json"), raw, 0o644))
+	return os.DirFS(dir)
+}
+
+// openmageCalls reads the stub's call log from the pod's var volume, as "call (argv…)" strings,
+// and checks every call ran as uid.
+func openmageCalls(t *testing.T, pod *podrun.Pod, uid int64) (calls []string, maintenance []bool) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(pod.Volume("var"), "stub-openmage.log"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var c openmageCall
+		require.NoError(t, json.Unmarshal([]byte(line), &c), line)
+		assert.Equal(t, uid, c.UID, "%s runs as the pod's user", c.Call)
+		calls = append(calls, fmt.Sprintf("%s (%s)", c.Call, strings.Join(c.Argv, " ")))
+		maintenance = append(maintenance, c.Maintenance)
+	}
+	return calls, maintenance
+}
+
+// TestMagento1SetupJob runs the setup hook Job's pod (files/setup.sh, files/setup.php) on the stub
+// OpenMage, whose module versions (config.xml's against core_resource's, as
+// Mage_Core_Model_Resource_Setup::applyUpdates()/applyDataUpdates() compare them) the case sets,
+// and checks the hook's decisions: nothing but the status read when every module is current;
+// pending updates applied the way the admin's cache flush applies them
+// (Adminhtml CacheController::flushSystemAction: config cache banned, lock, applyAllUpdates,
+// applyAllDataUpdates, unbanned, saved, unlocked), with the store in maintenance exactly then and
+// out of it afterwards, on failure and when the pod is stopped too; an unusable database failing
+// or skipped as setup.onNotInstalled says.
+func TestMagento1SetupJob(t *testing.T) {
+	t.Parallel()
+	current := map[string]any{"core_setup": map[string]string{"module": "Mage_Core", "code": "1.6.0.10", "db": "1.6.0.10", "data": "1.6.0.10"}}
+	schema := map[string]any{"core_setup": map[string]string{"module": "Mage_Core", "code": "1.6.0.10", "db": "1.6.0.9", "data": "1.6.0.9"}}
+	data := map[string]any{"catalog_setup": map[string]string{"module": "Mage_Catalog", "code": "1.6.0.1", "db": "1.6.0.1", "data": "1.6.0.0"}}
+	fresh := map[string]any{"cms_setup": map[string]string{"module": "Mage_Cms", "code": "1.6.0.0"}}
+	apply := []string{"app (apply)", "banUse config (apply)", "reinit (apply)", "getCacheSaveLock (apply)", "cleanCache (apply)",
+		"applyAllUpdates (apply)", "applyAllDataUpdates (apply)", "unbanUse config (apply)", "saveCache (apply)", "releaseCacheSaveLock (apply)"}
+	for _, tc := range []struct {
+		name       string
+		set        map[string]string
+		state      map[string]any
+		stopDuring string // SIGTERM to the container once this call is recorded
+		wantExit   int
+		want       []string
+	}{
+		{name: "up to date", state: map[string]any{"resources": current}, want: []string{"app (status)"}},
+		{name: "schema update pending", state: map[string]any{"resources": schema}, want: append([]string{"app (status)"}, apply...)},
+		{name: "data update pending", state: map[string]any{"resources": data}, want: append([]string{"app (status)"}, apply...)},
+		{name: "new module", state: map[string]any{"resources": fresh}, want: append([]string{"app (status)"}, apply...)},
+		{name: "update fails", state: map[string]any{"resources": schema, "apply_error": "SQLSTATE[42S21]: duplicate column"}, wantExit: 255,
+			want: append([]string{"app (status)"}, append(slices.Clone(apply[:6]), "releaseCacheSaveLock (apply)")...)},
+		{name: "stopped during update", state: map[string]any{"resources": schema, "apply_sleep": 60}, stopDuring: "applyAllUpdates (apply)", wantExit: 143,
+			want: append([]string{"app (status)"}, apply[:6]...)},
+		{name: "database unusable", state: map[string]any{"resources": current, "database_error": "Connection refused"}, wantExit: 1, want: []string{"app (status)"}},
+		{name: "database unusable, skipped", set: map[string]string{"setup.onNotInstalled": "skip"}, state: map[string]any{"resources": current, "database_error": "Connection refused"},
+			want: []string{"app (status)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := render.Options{ValuesFiles: []string{m1Chart + "/ci/minimal-values.yaml"}, SetValues: tc.set}
+			m := render.Render(t, m1Chart, opts)
+			job := render.Get[*batchv1.Job](t, m, render.DefaultReleaseName+"-magento1-setup")
+			spec := job.Spec.Template.Spec
+			pod := runChartPod(t, m1Chart, m, spec, opts, existing.For(t, m1Chart, opts.ValuesFiles), stubOpenMage(t, tc.state), nil, nil)
+			uid := *spec.SecurityContext.RunAsUser
+			if tc.stopDuring != "" {
+				require.Eventually(t, func() bool {
+					calls, _ := openmageCalls(t, pod, uid)
+					return slices.Contains(calls, tc.stopDuring)
+				}, 30*time.Second, 50*time.Millisecond, "%s recorded", tc.stopDuring)
+				require.NoError(t, pod.Signal("setup", syscall.SIGTERM))
+			}
+			done, err := pod.Wait("setup", 60*time.Second)
+			require.True(t, done, "the setup container did not finish:\n%s", pod.Logs("setup"))
+			assert.Equal(t, tc.wantExit, exitCode(err), pod.Logs("setup"))
+			calls, maintenance := openmageCalls(t, pod, uid)
+			assert.Equal(t, tc.want, calls, pod.Logs("setup"))
+			for i, call := range calls {
+				assert.Equal(t, strings.HasSuffix(call, "(apply)"), maintenance[i], "the store is in maintenance exactly while updates are applied: %s", call)
+			}
+			assert.NoFileExists(t, filepath.Join(pod.Volume("media"), ".maintenance.flag"), "maintenance is never left on")
+		})
+	}
+}
+
+// TestMagento1CronJobs runs one pod of every CronJob of every scenario on the stub OpenMage (whose
+// cron.php handles its mode as OpenMage 20.18.0's does, getopt('m::')): each runs cron.php once in
+// its own mode (-mdefault or -malways), in the foreground (the container ends after the dispatch,
+// never through the background cron.sh of a plain cron.php), as the pod's user; with the setup
+// Job's maintenance flag on the shared media volume, the run is skipped.
+func TestMagento1CronJobs(t *testing.T) {
+	t.Parallel()
+	for _, s := range repo.Scenarios(t, m1Chart) {
+		opts := render.Options{ValuesFiles: s.ValuesFiles()}
+		m := render.Render(t, m1Chart, opts)
+		cronJobs := render.Find[*batchv1.CronJob](m)
+		require.Len(t, cronJobs, 2, "%s: one CronJob per cron.php mode", s.Name)
+		for _, cj := range cronJobs {
+			for _, maintenance := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/maintenance=%t", s.Name, cj.Name, maintenance), func(t *testing.T) {
+					t.Parallel()
+					spec := cj.Spec.JobTemplate.Spec.Template.Spec
+					require.Len(t, spec.Containers, 1, "a cron pod has one container: nothing keeps the Job alive")
+					c := spec.Containers[0]
+					var media map[string]fs.FS
+					if maintenance {
+						media = map[string]fs.FS{"media": fstest.MapFS{".maintenance.flag": {Data: []byte("setup\n")}}}
+					}
+					pod := runChartPod(t, m1Chart, m, spec, opts, existing.For(t, m1Chart, opts.ValuesFiles), stubOpenMage(t, nil), media, nil)
+					done, err := pod.Wait(c.Name, 60*time.Second)
+					require.True(t, done, "cron.php did not exit:\n%s", pod.Logs(c.Name))
+					require.NoError(t, err, pod.Logs(c.Name))
+					calls, _ := openmageCalls(t, pod, *spec.SecurityContext.RunAsUser)
+					if maintenance {
+						assert.Empty(t, calls, "nothing runs while the setup Job holds maintenance")
+						assert.Contains(t, pod.Logs(c.Name), "maintenance")
+						return
+					}
+					mode := strings.TrimPrefix(cj.Name, render.DefaultReleaseName+"-magento1-cron-")
+					args := "-m" + mode
+					assert.Equal(t, []string{"app (" + args + ")", "dispatchEvent " + mode + " begin (" + args + ")", "dispatchEvent " + mode + " (" + args + ")"}, calls,
+						"one dispatch of the CronJob's own mode, finished before the container ended")
+				})
+			}
+		}
+	}
 }
