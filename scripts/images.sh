@@ -8,6 +8,8 @@
 #
 #   app      php8.2-fpm php8.2-cli php8.2-mysql nginx tini ca-certificates, and
 #            a Magento tree ($APP_TREE) at /var/www/html, owned by root
+#   openmage the app's packages and php8.2-xml (OpenMage parses local.xml with
+#            SimpleXML), an OpenMage tree ($OPENMAGE_TREE) at /var/www/html
 #   nginx    nginx tini                  (the chart's copy/image-volume modes)
 #   redis    redis-server redis-tools tini  (stands in for Valkey)
 #   varnish  varnish tini                (with the C compiler varnishd needs)
@@ -41,7 +43,9 @@
 #
 # Environment: MAGENTO_K8S_CACHE, CONTAINERD_ADDRESS (containerd's socket,
 #              default /run/containerd/containerd.sock), APP_TREE (the app
-#              image's Magento tree, default tests/config/testdata/app).
+#              image's Magento tree, default tests/config/testdata/app),
+#              OPENMAGE_TREE (the openmage image's tree, default
+#              tests/config/testdata/openmage).
 # Needs root (debootstrap, chroot, mount). Installs what it lacks on the host
 # with apt-get: debootstrap, gcc + libc6-dev (pause), containerd (for ctr).
 set -euo pipefail
@@ -60,6 +64,7 @@ ADDRESS=${CONTAINERD_ADDRESS:-/run/containerd/containerd.sock}
 NAMESPACE=k8s.io                 # the namespace the kubelet's CRI plugin reads
 PREFIX=localhost/magento-k8s     # "localhost/" keeps containerd from prefixing docker.io
 APP_TREE=${APP_TREE:-$REPO_DIR/tests/config/testdata/app}
+OPENMAGE_TREE=${OPENMAGE_TREE:-$REPO_DIR/tests/config/testdata/openmage}
 
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
@@ -68,9 +73,10 @@ IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # -s: the symbols are of no use in a sandbox and double the size.
 PAUSE_CFLAGS="-static -O2 -s -Wall -Wextra"
 
-IMAGES=(app nginx redis varnish mariadb pause exporter)
+IMAGES=(app openmage nginx redis varnish mariadb pause exporter)
 declare -A PACKAGES=(
   [app]="php8.2-fpm php8.2-cli php8.2-mysql nginx tini ca-certificates"
+  [openmage]="php8.2-fpm php8.2-cli php8.2-mysql php8.2-xml nginx tini ca-certificates"
   [nginx]="nginx tini"
   [redis]="redis-server redis-tools tini"
   [varnish]="varnish tini"
@@ -264,13 +270,20 @@ base_dir() { echo "$IMAGES_DIR/base/$SUITE-$(base_key)"; }
 # customize_app ROOT: the Magento tree at /var/www/html, root's and read-only
 # for www-data (the chart mounts var/ and pub/media over the image's, which
 # must exist as mount points); php-fpm under the name the chart runs.
-customize_app() {
+customize_app() { install_tree "$1" "$APP_TREE" pub/media; }
+
+# customize_openmage ROOT: the same for the OpenMage tree (media/ at the root).
+customize_openmage() { install_tree "$1" "$OPENMAGE_TREE" media; }
+
+# install_tree ROOT TREE MEDIA: TREE at ROOT's /var/www/html with the mount
+# points var/ and MEDIA, and the PHP binaries the charts run.
+install_tree() {
   local root=$1 html=$1/var/www/html
-  [[ -d $APP_TREE ]] || die "APP_TREE $APP_TREE is not a directory"
+  [[ -d $2 ]] || die "the tree $2 is not a directory"
   rm -rf "$html"
   mkdir -p "$html"
-  cp -a "$APP_TREE/." "$html/"
-  mkdir -p "$html/var" "$html/pub/media"
+  cp -a "$2/." "$html/"
+  mkdir -p "$html/var" "$html/$3"
   chown -R 0:0 "$html"
   chmod -R u=rwX,go=rX "$html"
   [[ -x $root/usr/sbin/php-fpm8.2 ]] || die "no /usr/sbin/php-fpm8.2 in the app image"
@@ -421,9 +434,9 @@ build_pause() {
 
 # --- tags -----------------------------------------------------------------------
 # tree_hash DIR: paths, types, link targets, exec bits and contents (modes and
-# owners are normalized by customize_app, so they are no input).
+# owners are normalized by install_tree, so they are no input).
 tree_hash() {
-  [[ -d $1 ]] || die "APP_TREE $1 is not a directory"
+  [[ -d $1 ]] || die "the tree $1 is not a directory"
   (
     cd "$1"
     find . -printf '%y %p %l\n' | sort
@@ -458,7 +471,8 @@ image_tag() {
     echo "$name $(base_key) ${PACKAGES[$name]}"
     declare -f build_rootfs_image pack_image
     if declare -F "customize_$name" >/dev/null; then declare -f "customize_$name"; fi
-    if [[ $name == app ]]; then tree_hash "$APP_TREE"; fi
+    if [[ $name == app ]]; then declare -f install_tree; tree_hash "$APP_TREE"; fi
+    if [[ $name == openmage ]]; then declare -f install_tree; tree_hash "$OPENMAGE_TREE"; fi
   } | sha
 }
 

@@ -66,6 +66,7 @@ type frontController struct {
 	Skip        string            `json:"skip_process_modules_updates"`
 	DB          map[string]string `json:"db"`
 	Env         map[string]string `json:"env"`
+	Reach       map[string]string `json:"reach"`
 }
 
 // TestMagento1WebPod runs the rendered web pod with Debian's nginx and php-fpm: local.xml as the
@@ -93,6 +94,11 @@ func TestMagento1WebPod(t *testing.T) {
 			"OPENMAGE_CONFIG__DEFAULT__WEB__COOKIE__COOKIE_LIFETIME": "86400",
 			"OPENMAGE_CONFIG__STORES__GERMAN__GENERAL__LOCALE__CODE": "de_DE",
 		}, fc.Env, "$_ENV holds OpenMage's variables")
+
+		r = w.get(t, port, "/?reach=1", nil)
+		require.NoError(t, json.Unmarshal([]byte(r.body), &fc), r.body)
+		assert.Regexp(t, "^ok ", fc.Reach["db"], "MariaDB reached through local.xml's default_setup connection")
+		assert.Equal(t, "no redis", fc.Reach["cache"], "magento.redis.enabled false: OpenMage's own cache")
 	})
 
 	t.Run("allow-list", func(t *testing.T) {

@@ -3,7 +3,8 @@
 // and mode handling (getopt('m::'): -mdefault and -malways dispatch that mode's jobs in this
 // process; without -m it starts cron.sh twice in the background and exits at once, which the chart
 // must never do), the dispatch recorded by the stub Mage (var/stub-openmage.log), and a run that
-// takes STUB_CRON_SECONDS (default 1) so a caller that does not wait for it shows.
+// takes STUB_CRON_SECONDS (default 1) so a caller that does not wait for it shows; it says what
+// it dispatched on its standard output (the real one prints nothing).
 chdir(__DIR__);
 require 'app/bootstrap.php';
 require 'app/Mage.php';
@@ -29,3 +30,4 @@ if ($options['m'] !== 'always' && $options['m'] !== 'default') {
 Mage_Stub::record('dispatchEvent ' . $options['m'] . ' begin');
 sleep((int) (getenv('STUB_CRON_SECONDS') ?: 1));
 Mage::dispatchEvent($options['m']);
+echo 'cron.php: dispatched ', $options['m'], "\n";
