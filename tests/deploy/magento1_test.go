@@ -2,11 +2,19 @@ package deploy_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/existing"
+	"github.com/magento-k8s/charts/tests/internal/fixtures"
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
 
@@ -37,4 +45,134 @@ func TestMagento1Scenarios(t *testing.T) {
 			t.Run("autoscaler resolves its target", func(t *testing.T) { checkHPA(t, ns, m1Name("web"), m) })
 		}
 	})
+}
+
+// TestMagento1Lifecycle takes an OpenMage store through its life on the simulated nodes, once with
+// each Helm CLI: install, an upgrade that offers another crypt key (refused at render time, the
+// stored key unchanged: OpenMage's encrypted data would become unreadable), helm uninstall (the
+// media claim and the crypt key stay: helm.sh/resource-policy keep), and a reinstall that adopts
+// the same claim (same UID, same volume) and the same key.
+func TestMagento1Lifecycle(t *testing.T) {
+	t.Parallel()
+	for _, bin := range helmCLIs {
+		t.Run(bin, func(t *testing.T) {
+			t.Parallel()
+			ns := testCluster.Namespace(t, "m1-lifecycle-"+bin)
+			values := []string{m1Chart + "/ci/minimal-values.yaml"}
+			wait := []string{"--wait", "--timeout", "5m"}
+			m := render.Render(t, m1Chart, render.Options{ReleaseName: release, Namespace: ns, ValuesFiles: values})
+			fixtures.Create(t, clientset(t), ns, m, existing.For(t, m1Chart, values))
+			chart := abs(t, m1Chart)[0]
+			require.NoError(t, helmCLI(t, bin, ns, values, nil, append([]string{"install", release, chart}, wait...)...), "helm install")
+
+			cs := clientset(t)
+			ctx := context.Background()
+			cryptKey := func() string {
+				t.Helper()
+				s, err := cs.CoreV1().Secrets(ns).Get(ctx, m1Name("crypt-key"), metav1.GetOptions{})
+				require.NoError(t, err, "the crypt key Secret")
+				return string(s.Data["crypt-key"])
+			}
+			media := func() *corev1.PersistentVolumeClaim {
+				t.Helper()
+				var pvc *corev1.PersistentVolumeClaim
+				eventually(t, "the media claim bound", time.Minute, time.Second, func(ctx context.Context) (bool, string) {
+					var err error
+					pvc, err = cs.CoreV1().PersistentVolumeClaims(ns).Get(ctx, m1Name("media"), metav1.GetOptions{})
+					if err != nil {
+						return false, err.Error()
+					}
+					return pvc.Status.Phase == corev1.ClaimBound, string(pvc.Status.Phase)
+				})
+				return pvc
+			}
+			key, claim := cryptKey(), media()
+			require.Len(t, key, 32, "the generated crypt key")
+
+			other := map[string]string{"magento.cryptKey.value": strings.Repeat("b", 32)}
+			err := helmCLI(t, bin, ns, values, other, append([]string{"upgrade", release, chart}, wait...)...)
+			require.Error(t, err, "helm upgrade with another crypt key")
+			assert.Contains(t, err.Error(), "magento.cryptKey.value differs from the key already stored")
+			assert.Equal(t, key, cryptKey(), "the crypt key after the refused upgrade")
+
+			require.NoError(t, helmCLI(t, bin, ns, nil, nil, append([]string{"uninstall", release}, wait...)...), "helm uninstall")
+			_, err = cs.AppsV1().Deployments(ns).Get(ctx, m1Name("web"), metav1.GetOptions{})
+			assert.True(t, apierrors.IsNotFound(err), "the web Deployment is gone: %v", err)
+			assert.Equal(t, claim.UID, media().UID, "the media claim survives helm uninstall")
+			assert.Equal(t, key, cryptKey(), "the crypt key survives helm uninstall")
+
+			require.NoError(t, helmCLI(t, bin, ns, values, nil, append([]string{"install", release, chart}, wait...)...), "helm install again")
+			again := media()
+			assert.Equal(t, claim.UID, again.UID, "the reinstall adopts the kept media claim")
+			assert.Equal(t, claim.Spec.VolumeName, again.Spec.VolumeName, "on the same volume")
+			assert.Equal(t, key, cryptKey(), "the reinstall keeps the stored crypt key")
+		})
+	}
+}
+
+// TestMagento1RealNode runs an OpenMage store in real containers: shared-services' Redis pair in
+// one namespace; a MariaDB and the magento1 minimal scenario with the stub OpenMage image
+// (scripts/images.sh openmage: Debian's nginx and php-fpm, testdata/openmage) in another, every pod
+// on the real node. helm install --wait passes only once the setup hook Job ran files/setup.sh for
+// real and the kubelet finds the web pods' readiness (the chart's health check, reaching the
+// database through local.xml) passing. Then, through the web Service (kube-proxy): the page reads
+// the local.xml the init container wrote and reaches the database and both Redis instances through
+// the ExternalName Services (CoreDNS), OpenMage's allow-list holds, and a run of each cron.php
+// CronJob dispatches its mode and ends.
+func TestMagento1RealNode(t *testing.T) {
+	t.Parallel()
+	requireRealNode(t)
+	shared := testCluster.Namespace(t, "m1-real-shared")
+	store := testCluster.Namespace(t, "m1-real-store")
+	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart)}, nil)
+
+	storeDatabase(t, store, "openmage", "openmage", "change-me") // the minimal scenario's database
+	install(t, m1Chart, store, []string{m1Chart + "/ci/minimal-values.yaml", realNodeValues(t, m1Chart), valuesFile(t, "m1-store-real", map[string]any{
+		"magento": map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
+		"externalServices": map[string]any{
+			"redis":         map[string]any{"externalName": "redis." + shared + ".svc.cluster.local"},
+			"redisSessions": map[string]any{"externalName": "redis-sessions." + shared + ".svc.cluster.local"},
+		},
+	})}, nil)
+
+	get := realWebService(t, store, m1Name("web"), "/robots.txt")
+	t.Run("the page reads local.xml and reaches the database and Redis", func(t *testing.T) {
+		status, body := get(t, "/?reach=1")
+		require.Equal(t, 200, status, body)
+		var page struct {
+			Installed bool              `json:"installed"`
+			Skip      string            `json:"skip_process_modules_updates"`
+			CryptKey  string            `json:"crypt_key"`
+			Reach     map[string]string `json:"reach"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &page), body)
+		assert.True(t, page.Installed, "the chart's local.xml has global/install/date")
+		assert.Equal(t, "1", page.Skip, "web requests never run setup scripts")
+		assert.Len(t, page.CryptKey, 32, "the generated crypt key, from its Secret")
+		assert.True(t, strings.HasPrefix(page.Reach["db"], "ok "), "the database answered: %s", page.Reach["db"])
+		for _, name := range []string{"cache", "session"} {
+			assert.Equal(t, "PONG", page.Reach[name], "%s Redis through the ExternalName Service in %s", name, shared)
+		}
+	})
+	t.Run("OpenMage's allow-list", func(t *testing.T) {
+		for path, want := range map[string]int{
+			"/robots.txt":         200,
+			"/app/etc/local.xml":  404,
+			"/app/Mage.php":       404,
+			"/cron.php":           404,
+			"/var/log/system.log": 404,
+		} {
+			status, body := get(t, path)
+			assert.Equal(t, want, status, "GET %s: %.200s", path, body)
+		}
+	})
+	t.Run("the setup hook ran", func(t *testing.T) {
+		assert.Contains(t, jobLogs(t, store, m1Name("setup")), "setup: every module is up to date")
+	})
+	for _, mode := range []string{"default", "always"} {
+		t.Run("a cron.php -m"+mode+" run dispatches and ends", func(t *testing.T) {
+			logs := runFromCronJob(t, store, m1Name("cron-"+mode), "cron-"+mode+"-now", nil)
+			assert.Contains(t, logs, "cron.php: dispatched "+mode)
+		})
+	}
 }

@@ -88,27 +88,12 @@ func valuesFile(t *testing.T, name string, values map[string]any) string {
 func TestMagento2RealNode(t *testing.T) {
 	t.Parallel()
 	requireRealNode(t)
-	cs := clientset(t)
-	ctx := context.Background()
 	shared := testCluster.Namespace(t, "real-shared")
 	store := testCluster.Namespace(t, "real-store")
 
-	redis := imageRef(t, "redis")
-	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", valuesFile(t, "shared-real", map[string]any{
-		"redis": merge(onRealNode, map[string]any{
-			"image":  map[string]string{"registry": redis["registry"], "repository": redis["repository"], "tag": redis["tag"]},
-			"server": "redis-server",
-		}),
-	})}, nil)
+	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart)}, nil)
 
-	const dbPassword = "change-me" // the minimal scenario's magento.database.password
-	db := helmOptions(t, store, nil, map[string]string{
-		"image": imageRef(t, "mariadb")["ref"], "password": dbPassword,
-		"nodeSelector." + strings.ReplaceAll(realNodeLabel, ".", `\.`): "real",
-		"tolerations[0].key": realNodeLabel, "tolerations[0].operator": "Exists",
-	})
-	require.NoError(t, helm.InstallE(t, db, filepath.Join(repo.Root(t), "scripts", "demo-database"), "db"), "the store's database")
-
+	storeDatabase(t, store, "magento", "magento", "change-me") // the minimal scenario's database
 	app := imageRef(t, "app")
 	install(t, m2Chart, store, []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "store-real", map[string]any{
 		"image":     map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
@@ -123,41 +108,7 @@ func TestMagento2RealNode(t *testing.T) {
 		},
 	})}, nil)
 
-	pods, err := cs.CoreV1().Pods(store).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=web"})
-	require.NoError(t, err)
-	require.NotEmpty(t, pods.Items)
-	for _, p := range pods.Items {
-		assert.Equal(t, realNode, p.Spec.NodeName, "pod %s runs on the real node", p.Name)
-	}
-
-	svc, err := cs.CoreV1().Services(store).Get(ctx, m2Name("web"), metav1.GetOptions{})
-	require.NoError(t, err)
-	base := fmt.Sprintf("http://%s:%d", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port)
-	get := func(t *testing.T, path string) (int, string) {
-		t.Helper()
-		client := &http.Client{Timeout: 10 * time.Second}
-		resp, err := client.Get(base + path)
-		require.NoError(t, err, "GET %s through the web Service", path)
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		return resp.StatusCode, string(b)
-	}
-
-	// helm --wait returns once the pods are ready; kube-proxy programs the Service's endpoints on
-	// the node moments later (until then the ClusterIP refuses connections). Bounded wait, timed.
-	begin := time.Now()
-	eventually(t, "the web Service answers on the real node", 30*time.Second, 200*time.Millisecond, func(ctx context.Context) (bool, string) {
-		client := &http.Client{Timeout: 2 * time.Second}
-		resp, err := client.Get(base + "/health_check.php")
-		if err != nil {
-			return false, err.Error()
-		}
-		_ = resp.Body.Close()
-		return true, ""
-	})
-	t.Logf("the web Service answered %.1fs after helm install --wait", time.Since(begin).Seconds())
-
+	get := realWebService(t, store, m2Name("web"), "/health_check.php")
 	t.Run("pages reach the database and Redis", func(t *testing.T) {
 		status, body := get(t, "/?reach=1")
 		require.Equal(t, 200, status, body)
@@ -193,6 +144,58 @@ func TestMagento2RealNode(t *testing.T) {
 	t.Run("a cron run runs cron:run and ends", func(t *testing.T) {
 		assert.Contains(t, runFromCronJob(t, store, m2Name("cron-main"), "cron-main-now", nil), "stub: cron:run")
 	})
+}
+
+// storeDatabase installs a MariaDB (scripts/demo-database, release "db": Service db.<ns>) on the
+// real node with the database, user and password a scenario's store expects.
+func storeDatabase(t *testing.T, ns, database, user, password string) {
+	t.Helper()
+	db := helmOptions(t, ns, nil, map[string]string{
+		"image": imageRef(t, "mariadb")["ref"], "database": database, "user": user, "password": password,
+		"nodeSelector." + strings.ReplaceAll(realNodeLabel, ".", `\.`): "real",
+		"tolerations[0].key": realNodeLabel, "tolerations[0].operator": "Exists",
+	})
+	require.NoError(t, helm.InstallE(t, db, filepath.Join(repo.Root(t), "scripts", "demo-database"), "db"), "the store's database")
+}
+
+// realWebService checks that the store's web pods in ns run on the real node and returns a GET
+// through the web Service's cluster IP (kube-proxy on the real node) that returns the status and
+// body. helm --wait returns once the pods are ready; kube-proxy programs the Service's endpoints
+// on the node moments later (until then the ClusterIP refuses connections), so it first waits,
+// bounded and timed, until path answers.
+func realWebService(t *testing.T, ns, service, path string) func(t *testing.T, path string) (int, string) {
+	t.Helper()
+	cs := clientset(t)
+	ctx := context.Background()
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/component=web"})
+	require.NoError(t, err)
+	require.NotEmpty(t, pods.Items)
+	for _, p := range pods.Items {
+		assert.Equal(t, realNode, p.Spec.NodeName, "pod %s runs on the real node", p.Name)
+	}
+	svc, err := cs.CoreV1().Services(ns).Get(ctx, service, metav1.GetOptions{})
+	require.NoError(t, err)
+	base := fmt.Sprintf("http://%s:%d", svc.Spec.ClusterIP, svc.Spec.Ports[0].Port)
+	begin := time.Now()
+	eventually(t, "the web Service answers on the real node", 30*time.Second, 200*time.Millisecond, func(context.Context) (bool, string) {
+		resp, err := (&http.Client{Timeout: 2 * time.Second}).Get(base + path)
+		if err != nil {
+			return false, err.Error()
+		}
+		_ = resp.Body.Close()
+		return true, ""
+	})
+	t.Logf("the web Service answered %.1fs after helm install --wait", time.Since(begin).Seconds())
+	client := &http.Client{Timeout: 10 * time.Second}
+	return func(t *testing.T, path string) (int, string) {
+		t.Helper()
+		resp, err := client.Get(base + path)
+		require.NoError(t, err, "GET %s through the web Service", path)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(b)
+	}
 }
 
 // jobLogs returns the logs of the pods of Job name (through the API server and the kubelet).
@@ -367,22 +370,29 @@ func realNodeValues(t *testing.T, chart string) string {
 	requests := func(cpu, memory string) map[string]any {
 		return map[string]any{"resources": map[string]any{"requests": map[string]string{"cpu": cpu, "memory": memory}}}
 	}
-	var values map[string]any
-	switch chart {
-	case m2Chart:
-		values = map[string]any{
-			"image": img("app"),
+	// What both store charts share: the web pod (nginx from its own image), cron, metrics.
+	store := func(app string) map[string]any {
+		return map[string]any{
+			"image": img(app),
 			"web": merge(onRealNode, map[string]any{
 				"nginx": merge(requests("10m", "32Mi"), map[string]any{"image": img("nginx")}),
 				"php":   requests("20m", "64Mi"),
 			}),
-			"cron":      merge(onRealNode, requests("10m", "64Mi")),
+			"cron":    merge(onRealNode, requests("10m", "64Mi")),
+			"metrics": map[string]any{"nginx": map[string]any{"image": img("exporter")}},
+		}
+	}
+	var values map[string]any
+	switch chart {
+	case m2Chart:
+		values = merge(store("app"), map[string]any{
 			"consumers": merge(onRealNode, requests("10m", "64Mi")),
 			"upgrade":   merge(onRealNode, requests("20m", "64Mi")),
 			"varnish": merge(onRealNode, map[string]any{"image": img("varnish"),
 				"resources": map[string]any{"requests": map[string]string{"cpu": "10m", "memory": "128Mi"}, "limits": map[string]string{"memory": "512Mi"}}}),
-			"metrics": map[string]any{"nginx": map[string]any{"image": img("exporter")}},
-		}
+		})
+	case m1Chart:
+		values = merge(store("openmage"), map[string]any{"setup": merge(onRealNode, requests("20m", "64Mi"))})
 	case ssChart:
 		values = map[string]any{"redis": merge(onRealNode, map[string]any{"image": img("redis"), "server": "redis-server"})}
 	default:
