@@ -48,7 +48,7 @@ func TestMagento2FlashSale(t *testing.T) {
 			steps = append(steps, fmt.Sprintf("%.0fs: %d", time.Since(begin).Seconds(), r))
 			last = r
 		}
-		return last == 20, strings.Join(steps, ", ")
+		return last == 20, strings.Join(steps, ", ") + "; " + podMetrics(ctx, cs, ns)
 	})
 	t.Logf("replicas over time: %s (load applied at install, t=0)", strings.Join(steps, ", "))
 	// A new Deployment without a replica count starts with 1 pod until the autoscaler applies

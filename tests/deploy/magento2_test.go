@@ -27,6 +27,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/magento-k8s/charts/tests/internal/cluster"
 	"github.com/magento-k8s/charts/tests/internal/existing"
@@ -235,11 +236,28 @@ func checkHPA(t *testing.T, ns, name string, m *render.Manifests) {
 		}
 		for _, w := range want {
 			if status[w] != corev1.ConditionTrue {
-				return false, fmt.Sprintf("conditions %+v", hpa.Status.Conditions)
+				return false, fmt.Sprintf("conditions %+v; %s", hpa.Status.Conditions, podMetrics(ctx, cs, ns))
 			}
 		}
 		return true, ""
 	})
+}
+
+// podMetrics says what the metrics API (metrics-server, through the API server's aggregator)
+// answers for the pods of ns: how many it reports, or its error. A failed autoscaler check says
+// it, to tell a chart's fault from the local cluster's metrics pipeline.
+func podMetrics(ctx context.Context, cs kubernetes.Interface, ns string) string {
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	raw, err := cs.Discovery().RESTClient().Get().AbsPath("/apis/metrics.k8s.io/v1beta1/namespaces", ns, "pods").DoRaw(ctx)
+	if err == nil {
+		err = json.Unmarshal(raw, &list)
+	}
+	if err != nil {
+		return "metrics API: " + err.Error()
+	}
+	return fmt.Sprintf("metrics API: %d pods with metrics", len(list.Items))
 }
 
 // cronRunFor is how long the test's cron and consumer pods run (on the real node the stub's
