@@ -5,9 +5,11 @@
 # CRDs, the shared services (shared-services with scripts/demo-shared-values.yaml: the Redis pair
 # in real containers, OpenSearch on the simulated nodes) into namespace shared-services, a MariaDB
 # and a demo Magento 2 store (magento2 with scripts/demo-values.yaml, the stub store's image) into
-# namespace shop-demo, both enforcing Pod Security "restricted", waits until they run, opens the
-# store's page (which shows it read the chart's env.php and reached its database and both Redis
-# instances) and prints how to open it. Needs root (the real node).
+# namespace shop-demo, and a MariaDB and a demo Magento 1 (OpenMage) store (magento1 with
+# scripts/demo-values-magento1.yaml, the stub OpenMage image) into namespace openmage-demo, each
+# namespace enforcing Pod Security "restricted", waits until they run, opens both stores' pages
+# (which show they read the chart's env.php / local.xml and reached their database and both Redis
+# instances) and prints how to open them. Needs root (the real node).
 #
 # Usage: scripts/main.sh         set up and install (idempotent: upgrades an existing demo)
 #        scripts/main.sh down    tear the cluster down (demo included)
@@ -16,6 +18,7 @@ cd "$(dirname "$0")/.."
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 export MAGENTO_K8S_CLUSTER=${MAGENTO_K8S_CLUSTER:-magento-dev}
 NS=shop-demo
+M1_NS=openmage-demo
 RELEASE=demo
 
 if [[ ${1:-} == down ]]; then
@@ -66,7 +69,7 @@ image_set() {
   local ref rest
   ref=$(bash scripts/images.sh ref "$2")
   rest=${ref#*/}
-  echo "--set $1.registry=${ref%%/*} --set $1.repository=${rest%:*} --set $1.tag=${rest##*:}"
+  echo "--set $1.registry=${ref%%/*} --set $1.repository=${rest%:*} --set-string $1.tag=${rest##*:}"
 }
 # shellcheck disable=SC2046 # image_set prints separate flags
 helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
@@ -75,11 +78,29 @@ helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
 # The store's namespace is a client of the shared services (their NetworkPolicies let it in).
 restricted_namespace "$NS" magento-k8s.io/shared-services-client=true
 
-echo "main: installing the demo database (MariaDB, scripts/demo-database)"
-helm upgrade --install db scripts/demo-database -n "$NS" --set image="$(bash scripts/images.sh ref mariadb)" \
-  --set password=demo-only-password --set-string 'nodeSelector.magento-k8s\.io/node=real' \
-  --set 'tolerations[0].key=magento-k8s.io/node' --set 'tolerations[0].operator=Exists' \
-  --wait --timeout 5m >/dev/null
+# demo_database NS DATABASE: a store's MariaDB (release db: Service db.NS) on the real node, the
+# user named as the database.
+demo_database() {
+  echo "main: installing the database of namespace $1 (MariaDB, scripts/demo-database)"
+  helm upgrade --install db scripts/demo-database -n "$1" --set image="$(bash scripts/images.sh ref mariadb)" \
+    --set database="$2" --set user="$2" --set password=demo-only-password \
+    --set-string 'nodeSelector.magento-k8s\.io/node=real' \
+    --set 'tolerations[0].key=magento-k8s.io/node' --set 'tolerations[0].operator=Exists' \
+    --wait --timeout 5m >/dev/null
+}
+demo_database "$NS" magento
+
+# store_page IP: the stub store's page with what it reached (?reach=1), through the web Service's
+# cluster IP (kube-proxy makes cluster IPs reachable from this machine), within a minute.
+store_page() {
+  local page _
+  for _ in $(seq 60); do
+    page=$(curl -sf --max-time 5 "http://$1/?reach=1") && { echo "$page"; return; }
+    sleep 1
+  done
+  echo "main: the store's page did not answer at http://$1/" >&2
+  exit 1
+}
 
 echo "main: installing the demo store (helm upgrade --install --wait)"
 helm dependency build magento2 >/dev/null
@@ -89,15 +110,22 @@ helm upgrade --install "$RELEASE" magento2 -n "$NS" -f scripts/demo-values.yaml 
   --wait --timeout 10m >/dev/null
 kubectl -n "$NS" rollout status deployment/$RELEASE-magento2-web --timeout=2m >/dev/null
 
-# The store's page, through its Service (kube-proxy makes cluster IPs reachable from this machine).
 web_ip=$(kubectl -n "$NS" get service "$RELEASE-magento2-web" -o jsonpath='{.spec.clusterIP}')
-page=""
-for _ in $(seq 60); do
-  page=$(curl -sf --max-time 5 "http://$web_ip/?reach=1") && break
-  sleep 1
-done
-[[ -n $page ]] || { echo "main: the store's page did not answer at http://$web_ip/" >&2; exit 1; }
+page=$(store_page "$web_ip")
 first_page=$((SECONDS - install_start))
+
+# The Magento 1 store: its own namespace and database, the same shared services.
+restricted_namespace "$M1_NS" magento-k8s.io/shared-services-client=true
+demo_database "$M1_NS" openmage
+echo "main: installing the Magento 1 demo store (helm upgrade --install --wait)"
+m1_start=$SECONDS
+# shellcheck disable=SC2046 # image_set prints separate flags
+helm upgrade --install "$RELEASE" magento1 -n "$M1_NS" -f scripts/demo-values-magento1.yaml $(image_set image openmage) \
+  --wait --timeout 10m >/dev/null
+kubectl -n "$M1_NS" rollout status deployment/$RELEASE-magento1-web --timeout=2m >/dev/null
+m1_ip=$(kubectl -n "$M1_NS" get service "$RELEASE-magento1-web" -o jsonpath='{.spec.clusterIP}')
+m1_page=$(store_page "$m1_ip")
+m1_first_page=$((SECONDS - m1_start))
 
 echo
 echo "== The shared services run (namespace $SHARED_NS, release shared-services)"
@@ -116,11 +144,21 @@ echo "$page" | php -r '$p = json_decode(stream_get_contents(STDIN), true);
   foreach ($p["reach"] as $k => $v) printf("  %-19s %s\n", $k . ":", $v);'
 echo "  first answer ${first_page}s after helm upgrade --install began"
 echo
-echo "Open the store from this machine:  curl http://$web_ip/   (the web Service's cluster IP)"
+echo "== The Magento 1 demo store runs (namespace $M1_NS, release $RELEASE)"
+kubectl -n "$M1_NS" get deployment,pods,service,hpa,pdb,cronjob,job,pvc,ingress -o wide
+echo
+echo "== The Magento 1 store's page (the stub OpenMage image on node magento-real-node)"
+# shellcheck disable=SC2016 # PHP code, not shell
+echo "$m1_page" | php -r '$p = json_decode(stream_get_contents(STDIN), true);
+  printf("  local.xml read:     installed %s, admin path %s, database %s\n", $p["installed"] ? "yes" : "no", $p["admin_path"], $p["db"]["host"]);
+  foreach ($p["reach"] as $k => $v) printf("  %-19s %s\n", $k . ":", $v);'
+echo "  first answer ${m1_first_page}s after helm upgrade --install began"
+echo
+echo "Open the stores from this machine: curl http://$web_ip/ (Magento 2), curl http://$m1_ip/ (Magento 1)"
 echo "or forward a port:                 kubectl -n $NS port-forward svc/$RELEASE-magento2-web 8080:80"
 echo "                                   then open http://127.0.0.1:8080/"
 echo
 echo "Use the cluster:   export KUBECONFIG=$KUBECONFIG PATH=$CACHE/bin:\$PATH"
-echo "Release notes:     helm -n $NS get notes $RELEASE; helm -n $SHARED_NS get notes shared-services"
+echo "Release notes:     helm -n $NS get notes $RELEASE; helm -n $M1_NS get notes $RELEASE; helm -n $SHARED_NS get notes shared-services"
 echo "Tear down:         bash scripts/main.sh down"
 echo "main: done in $((SECONDS - start))s"
