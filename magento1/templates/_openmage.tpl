@@ -101,7 +101,7 @@ Usage: data: {{- include "magento1.env.config" (dict "context" $ "hook" false) |
 {{- $m := $ctx.Values.magento -}}
 {{- $env := dict "OPENMAGE_CONFIG_OVERRIDE_ALLOWED" "1" "OPENMAGE_SKIP_MODULE_UPDATES" "1" -}}
 {{- $default := deepCopy $m.config.default -}}
-{{- with include "magento1.baseUrl" $ctx -}}
+{{- with include "magento-common.web.baseUrl" $ctx -}}
 {{- $_ := set $default "web/unsecure/base_url" (get $default "web/unsecure/base_url" | default .) -}}
 {{- $_ := set $default "web/secure/base_url" (get $default "web/secure/base_url" | default .) -}}
 {{- end -}}
@@ -123,19 +123,6 @@ Usage: data: {{- include "magento1.env.config" (dict "context" $ "hook" false) |
 {{- end -}}
 {{- end -}}
 {{- toYaml $env -}}
-{{- end -}}
-
-{{/*
-magento1.baseUrl: the public base URL: magento.baseUrl, else https:// (http:// without TLS) and the
-first ingress host; empty when none is known.
-Usage: {{ include "magento1.baseUrl" $ }}
-*/}}
-{{- define "magento1.baseUrl" -}}
-{{- if .Values.magento.baseUrl -}}
-{{- .Values.magento.baseUrl -}}
-{{- else if and .Values.ingress.enabled .Values.ingress.hosts -}}
-{{- printf "%s://%s/" (ternary "https" "http" .Values.ingress.tls.enabled) (first .Values.ingress.hosts) -}}
-{{- end -}}
 {{- end -}}
 
 {{/*

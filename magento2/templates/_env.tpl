@@ -123,7 +123,7 @@ Usage: {{ include "magento2.env.config" (dict "context" $ "hook" false) | fromYa
 {{- with $s.username -}}
 {{- $_ := set $env "MAGENTO_SEARCH_USERNAME" . -}}
 {{- end -}}
-{{- with (include "magento2.baseUrl" $ctx) -}}
+{{- with (include "magento-common.web.baseUrl" $ctx) -}}
 {{- $_ := set $env "MAGENTO_BASE_URL" . -}}
 {{- end -}}
 {{- $groups := list -}}

@@ -91,35 +91,53 @@ func TestMagento2GKE(t *testing.T) {
 	assert.Greater(t, *spec.TerminationGracePeriodSeconds, int64(45+15))
 }
 
-// TestMagento2HTTPRoute: the route attaches to the given Gateway listeners with the store's host
-// names (its own, else the Ingress's), sends the path to the web Service's port with nginx's
-// long timeout, and makes the https base URL when no other is known.
-func TestMagento2HTTPRoute(t *testing.T) {
+// TestStoreHTTPRoute: in both store charts (magento-common.web.httpRoute) the route attaches to
+// the given Gateway listeners with the store's host names (its own, else the Ingress's), sends the
+// path to the front Service's port (Varnish's when the chart runs it) with nginx's long timeout,
+// and makes the https base URL when no other is known.
+func TestStoreHTTPRoute(t *testing.T) {
 	t.Parallel()
-	m := m2Scenario(t, "everything", nil)
-	route := render.GetUnstructured(t, m, "HTTPRoute", m2Name("web"))
-	parents, _, _ := unstructured.NestedSlice(route.Object, "spec", "parentRefs")
-	require.Len(t, parents, 1)
-	assert.Equal(t, "shared-gateway", parents[0].(map[string]any)["name"])
-	hosts, _, _ := unstructured.NestedStringSlice(route.Object, "spec", "hostnames")
-	ing := render.Get[*networkingv1.Ingress](t, m, m2Name("web"))
-	var ingressHosts []string
-	for _, r := range ing.Spec.Rules {
-		ingressHosts = append(ingressHosts, r.Host)
+	cases := []struct {
+		chart, fullname, front string
+		baseURLKeys            []string // the env ConfigMap keys the base URL reaches
+	}{
+		{chart: m2Chart, fullname: m2Fullname, front: "varnish", baseURLKeys: []string{"MAGENTO_BASE_URL"}},
+		{chart: m1Chart, fullname: m1Fullname, front: "web",
+			baseURLKeys: []string{"OPENMAGE_CONFIG__DEFAULT__WEB__UNSECURE__BASE_URL", "OPENMAGE_CONFIG__DEFAULT__WEB__SECURE__BASE_URL"}},
 	}
-	assert.Equal(t, ingressHosts, hosts, "without httpRoute.hostnames, the Ingress's hosts")
-	rules, _, _ := unstructured.NestedSlice(route.Object, "spec", "rules")
-	require.Len(t, rules, 1)
-	rule := rules[0].(map[string]any)
-	backend := rule["backendRefs"].([]any)[0].(map[string]any)
-	// The everything scenario runs Varnish: the route goes to it, and it to the web pods.
-	svc := render.Get[*corev1.Service](t, m, m2Name("varnish"))
-	assert.Equal(t, svc.Name, backend["name"])
-	assert.EqualValues(t, svc.Spec.Ports[0].Port, backend["port"])
-	assert.Equal(t, "600s", rule["timeouts"].(map[string]any)["request"])
+	for _, tc := range cases {
+		t.Run(tc.chart, func(t *testing.T) {
+			t.Parallel()
+			name := func(component string) string { return tc.fullname + "-" + component }
+			m, err := scenarioE(t, tc.chart, "everything", nil, nil)
+			require.NoError(t, err)
+			route := render.GetUnstructured(t, m, "HTTPRoute", name("web"))
+			parents, _, _ := unstructured.NestedSlice(route.Object, "spec", "parentRefs")
+			require.Len(t, parents, 1)
+			assert.Equal(t, "shared-gateway", parents[0].(map[string]any)["name"])
+			hosts, _, _ := unstructured.NestedStringSlice(route.Object, "spec", "hostnames")
+			ing := render.Get[*networkingv1.Ingress](t, m, name("web"))
+			var ingressHosts []string
+			for _, r := range ing.Spec.Rules {
+				ingressHosts = append(ingressHosts, r.Host)
+			}
+			assert.Equal(t, ingressHosts, hosts, "without httpRoute.hostnames, the Ingress's hosts")
+			rules, _, _ := unstructured.NestedSlice(route.Object, "spec", "rules")
+			require.Len(t, rules, 1)
+			rule := rules[0].(map[string]any)
+			backend := rule["backendRefs"].([]any)[0].(map[string]any)
+			svc := render.Get[*corev1.Service](t, m, name(tc.front))
+			assert.Equal(t, svc.Name, backend["name"])
+			assert.EqualValues(t, svc.Spec.Ports[0].Port, backend["port"])
+			assert.Equal(t, "600s", rule["timeouts"].(map[string]any)["request"])
 
-	// Alone, with its own host names: they make the base URL.
-	alone := m2Scenario(t, "minimal", map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "gw", "httpRoute.hostnames[0]": "shop.example.org"})
-	env := render.Get[*corev1.ConfigMap](t, alone, m2Name("env"))
-	assert.Equal(t, "https://shop.example.org/", env.Data["MAGENTO_BASE_URL"])
+			// Alone, with its own host names: they make the base URL.
+			alone, err := scenarioE(t, tc.chart, "minimal", map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "gw", "httpRoute.hostnames[0]": "shop.example.org"}, nil)
+			require.NoError(t, err)
+			env := render.Get[*corev1.ConfigMap](t, alone, name("env"))
+			for _, key := range tc.baseURLKeys {
+				assert.Equal(t, "https://shop.example.org/", env.Data[key], key)
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -186,4 +187,34 @@ func BenchmarkRenderAll(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(cases)), "ns/render")
 	b.ReportMetric(float64(len(cases)), "renders/op")
+}
+
+// notesCase is one NOTES.txt rendering: a scenario with --set overrides, and the lines it must and
+// must not print.
+type notesCase struct {
+	name     string
+	scenario string
+	set      map[string]string
+	want     []string
+	notWant  []string
+}
+
+// checkNotes renders the chart's NOTES.txt for every case, as `helm install` prints it.
+func checkNotes(t *testing.T, chart string, cases []notesCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			notes := render.Notes(t, chart, render.Options{
+				ValuesFiles: []string{fmt.Sprintf("%s/ci/%s-values.yaml", chart, tc.scenario)},
+				SetValues:   tc.set,
+			})
+			for _, want := range tc.want {
+				assert.Contains(t, notes, want)
+			}
+			for _, notWant := range tc.notWant {
+				assert.NotContains(t, notes, notWant)
+			}
+		})
+	}
 }

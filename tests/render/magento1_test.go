@@ -273,6 +273,25 @@ func TestMagento1BadValues(t *testing.T) {
 		{name: "maintenance bypass that is not an address", setJSON: map[string]string{"magento.maintenanceAllowIps": `["office"]`}, want: []string{"/magento/maintenanceAllowIps/0"}},
 		{name: "a Magento 2 key", set: map[string]string{"magento.mode": "production"}, want: []string{"/magento", "mode"}},
 		{name: "cron without room for its memory_limit", set: map[string]string{"cron.resources.limits.memory": "512Mi"}, want: []string{"cron.resources.limits.memory"}},
+		{name: "HTTPRoute without a Gateway", set: map[string]string{"httpRoute.enabled": "true", "httpRoute.hostnames[0]": "shop.example.com"}, want: []string{"httpRoute.parentRefs is required"}},
+		{name: "HTTPRoute without host names", setJSON: map[string]string{"httpRoute": `{"enabled":true,"parentRefs":[{"name":"gw"}]}`}, want: []string{"httpRoute.hostnames is required"}},
+		{name: "HTTPRoute host name with a port", set: map[string]string{"httpRoute.hostnames[0]": "shop.example.com:443"}, want: []string{"/httpRoute/hostnames/0"}},
 		{name: "php-fpm running as root", setJSON: map[string]string{"web.php.containerSecurityContext": `{"runAsUser":0}`}, want: []string{"web.php.containerSecurityContext.runAsUser"}},
+	})
+}
+
+// TestMagento1Notes: NOTES.txt says where the store answers (Ingress, HTTPRoute or port-forward),
+// where the crypt key is and what is unsafe.
+func TestMagento1Notes(t *testing.T) {
+	t.Parallel()
+	checkNotes(t, m1Chart, []notesCase{
+		{name: "production", scenario: "production",
+			want:    []string{"https://shop.example.com/", "Admin: https://shop.example.com/shop_admin_4k9q", "rollout status deployment/" + m1Name("web"), "logs job/" + m1Name("setup")},
+			notWant: []string{"WARNINGS", "port-forward"}},
+		{name: "minimal warns", scenario: "minimal",
+			want: []string{"port-forward svc/" + m1Name("web"), "WARNINGS", "web.replicaCount is 1", "The crypt key was generated"}},
+		{name: "HTTPRoute only", scenario: "minimal",
+			set:  map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "shared-gateway", "httpRoute.hostnames[0]": "shop.example.org"},
+			want: []string{"HTTPRoute on Gateway shared-gateway", "https://shop.example.org/"}},
 	})
 }

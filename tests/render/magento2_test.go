@@ -154,13 +154,7 @@ func TestMagento2ServiceAccountAndSecurity(t *testing.T) {
 
 func TestMagento2Notes(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name     string
-		scenario string
-		set      map[string]string
-		want     []string
-		notWant  []string
-	}{
+	checkNotes(t, m2Chart, []notesCase{
 		{name: "production", scenario: "production",
 			want:    []string{"https://shop.example.com/", "https://shop.example.com/shop_admin_7f3k", `Secret "shop-crypt-key" (key "key")`, "rollout status deployment/" + m2Name("web")},
 			notWant: []string{"WARNINGS"}},
@@ -173,20 +167,7 @@ func TestMagento2Notes(t *testing.T) {
 		{name: "HTTPRoute only", scenario: "minimal",
 			set:  map[string]string{"httpRoute.enabled": "true", "httpRoute.parentRefs[0].name": "shared-gateway", "httpRoute.hostnames[0]": "shop.example.org"},
 			want: []string{"HTTPRoute on Gateway shared-gateway", "https://shop.example.org/", "Admin: https://shop.example.org/admin"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			notes := render.Notes(t, m2Chart, render.Options{
-				ValuesFiles: []string{fmt.Sprintf("%s/ci/%s-values.yaml", m2Chart, tc.scenario)},
-				SetValues:   tc.set,
-			})
-			for _, want := range tc.want {
-				assert.Contains(t, notes, want)
-			}
-			for _, notWant := range tc.notWant {
-				assert.NotContains(t, notes, notWant)
-			}
-		})
-	}
+		{name: "Varnish is the front door", scenario: "minimal", set: map[string]string{"varnish.enabled": "true"},
+			want: []string{"port-forward svc/" + m2Name("varnish")}},
+	})
 }
