@@ -1,8 +1,12 @@
 package config_test
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -14,8 +18,48 @@ import (
 var (
 	wrkRate    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 	wrkLatency = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s)\s*$`)
-	wrkErrors  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	wrkNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
+	wrkSocket  = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
+
+// wrkResult is one wrk run: requests per second, the 99th percentile latency and the failed
+// requests (non-2xx/3xx answers and socket errors).
+type wrkResult struct {
+	rate, p99ms float64
+	errors      int
+}
+
+// runWrk loads url with wrk (2 threads, conns connections, seconds long) from inside the network
+// namespace netns.
+func runWrk(tb testing.TB, netns string, conns, seconds int, url string) wrkResult {
+	tb.Helper()
+	out, err := exec.Command("ip", "netns", "exec", netns, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(seconds)+"s", "--latency", url).CombinedOutput()
+	require.NoError(tb, err, "%s", out)
+	var r wrkResult
+	rate := wrkRate.FindSubmatch(out)
+	require.NotNil(tb, rate, "%s", out)
+	r.rate, _ = strconv.ParseFloat(string(rate[1]), 64)
+	if lat := wrkLatency.FindSubmatch(out); lat != nil {
+		r.p99ms, _ = strconv.ParseFloat(string(lat[1]), 64)
+		switch string(lat[2]) {
+		case "us":
+			r.p99ms /= 1000
+		case "s":
+			r.p99ms *= 1000
+		}
+	}
+	if m := wrkNon2xx.FindSubmatch(out); m != nil {
+		n, _ := strconv.Atoi(string(m[1]))
+		r.errors += n
+	}
+	if m := wrkSocket.FindSubmatch(out); m != nil {
+		for _, s := range m[1:] {
+			n, _ := strconv.Atoi(string(s))
+			r.errors += n
+		}
+	}
+	return r
+}
 
 // BenchmarkWebPod loads the production scenario's web pod with wrk (2 threads, 32 connections,
 // 5 s per path, from inside the pod's network namespace) and reports requests per second and
@@ -41,26 +85,106 @@ func BenchmarkWebPod(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
-				out, err := exec.Command("ip", "netns", "exec", w.Netns, "wrk", "-t2", "-c32", "-d5s", "--latency", "http://127.0.0.1:"+tc.port+tc.path).CombinedOutput()
-				require.NoError(b, err, "%s", out)
-				if m := wrkErrors.FindSubmatch(out); m != nil {
-					b.Fatalf("%s: %s responses were errors:\n%s", tc.path, m[1], out)
+				r := runWrk(b, w.Netns, 32, 5, "http://127.0.0.1:"+tc.port+tc.path)
+				if r.errors > 0 {
+					b.Fatalf("%s: %d requests failed", tc.path, r.errors)
 				}
-				rate := wrkRate.FindSubmatch(out)
-				require.NotNil(b, rate, "%s", out)
-				r, _ := strconv.ParseFloat(string(rate[1]), 64)
-				b.ReportMetric(r, "req/s")
-				if lat := wrkLatency.FindSubmatch(out); lat != nil {
-					v, _ := strconv.ParseFloat(string(lat[1]), 64)
-					switch string(lat[2]) {
-					case "us":
-						v /= 1000
-					case "s":
-						v *= 1000
-					}
-					b.ReportMetric(v, "p99-ms")
-				}
+				b.ReportMetric(r.rate, "req/s")
+				b.ReportMetric(r.p99ms, "p99-ms")
 			}
 		})
 	}
+}
+
+// BenchmarkWebPodVsDebian runs the production scenario's web pod and Debian's stock nginx +
+// php-fpm (startDebianWebPod) on the same stub store side by side and loads each path on both in
+// alternating rounds (BENCH_ROUNDS, default 3; BENCH_SECONDS per run, default 5; wrk 2 threads),
+// the chart first in even rounds and Debian first in odd ones. It prints per path the median
+// requests/s and p99 of each side with their spread (min–max), the failed requests, and the ratios
+// chart/Debian of the medians. The front controller runs at 32 connections and at 4× the chart's
+// pm.max_children. Run it with scripts/bench-web.sh; it fails only when a side cannot serve.
+func BenchmarkWebPodVsDebian(b *testing.B) {
+	rounds, seconds := envInt(b, "BENCH_ROUNDS", 3), envInt(b, "BENCH_SECONDS", 5)
+	w := startWebPod(b, render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}})
+	debian := startDebianWebPod(b, w)
+	chartURL := "http://127.0.0.1:" + strconv.Itoa(w.port2(b, "nginx", "http"))
+	debianURL := "http://127.0.0.1:80"
+	maxChildren := w.pmMaxChildren(b)
+	type load struct {
+		name, path string
+		conns      int
+	}
+	var loads []load
+	for _, p := range debianPaths {
+		loads = append(loads, load{p.name + ", 32 conns", p.path, 32})
+	}
+	front := debianPaths[len(debianPaths)-1]
+	loads = append(loads, load{fmt.Sprintf("%s, %d conns (4× pm.max_children %d)", front.name, 4*maxChildren, maxChildren), front.path, 4 * maxChildren})
+
+	for b.Loop() {
+		chart := make([][]wrkResult, len(loads))
+		deb := make([][]wrkResult, len(loads))
+		for round := range rounds {
+			for i, l := range loads {
+				runChart := func() { chart[i] = append(chart[i], runWrk(b, w.Netns, l.conns, seconds, chartURL+l.path)) }
+				runDebian := func() { deb[i] = append(deb[i], runWrk(b, debian.Netns, l.conns, seconds, debianURL+l.path)) }
+				if round%2 == 0 {
+					runChart()
+					runDebian()
+				} else {
+					runDebian()
+					runChart()
+				}
+			}
+		}
+		fmt.Printf("\nweb pod (magento2 production scenario) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d\n", rounds, seconds, runtime.NumCPU())
+		fmt.Println("| path | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |")
+		fmt.Println("|---|---|---|---|---|---|---|---|")
+		for i, l := range loads {
+			cr, dr := stats(chart[i], func(r wrkResult) float64 { return r.rate }), stats(deb[i], func(r wrkResult) float64 { return r.rate })
+			cp, dp := stats(chart[i], func(r wrkResult) float64 { return r.p99ms }), stats(deb[i], func(r wrkResult) float64 { return r.p99ms })
+			fmt.Printf("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f | %d / %d |\n",
+				l.name, cr.median, cr.min, cr.max, dr.median, dr.min, dr.max, cr.median/dr.median,
+				cp.median, cp.min, cp.max, dp.median, dp.min, dp.max, cp.median/dp.median,
+				errorsOf(chart[i]), errorsOf(deb[i]))
+			b.ReportMetric(cr.median/dr.median, fmt.Sprintf("ratio-%d", i))
+		}
+	}
+}
+
+type spread struct{ median, min, max float64 }
+
+// stats is the median, minimum and maximum of f over runs.
+func stats(runs []wrkResult, f func(wrkResult) float64) spread {
+	v := make([]float64, len(runs))
+	for i, r := range runs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	m := v[len(v)/2]
+	if len(v)%2 == 0 {
+		m = (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return spread{median: m, min: v[0], max: v[len(v)-1]}
+}
+
+func errorsOf(runs []wrkResult) int {
+	n := 0
+	for _, r := range runs {
+		n += r.errors
+	}
+	return n
+}
+
+// envInt is a positive integer from the environment variable name, or def.
+func envInt(tb testing.TB, name string, def int) int {
+	tb.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(tb, err, name)
+	require.Positive(tb, n, name)
+	return n
 }

@@ -171,6 +171,7 @@ func checkRouting(t *testing.T, w *webPod) {
 // configuration as Magento reads it (app/etc/env.php, $_ENV).
 type phpView struct {
 	Script      string            `json:"script"`
+	URI         string            `json:"uri"`
 	HTTPS       *string           `json:"https"`
 	RemoteAddr  string            `json:"remote_addr"`
 	MageMode    *string           `json:"mage_mode"`

@@ -47,6 +47,7 @@ type webPod struct {
 	values    chartutil.Values
 	deploy    *appsv1.Deployment
 	existing  *existing.Objects // what the scenario presumes exists (its Secrets, ConfigMaps)
+	opts      render.Options    // what it was rendered with
 }
 
 // container returns the pod's container by name.
@@ -70,7 +71,7 @@ func startWebPod(tb testing.TB, opts render.Options) *webPod {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(tb, pod.WaitReady(ctx), "web pod ready")
-	return &webPod{Pod: pod, manifests: m, values: render.Values(tb, m2Chart, opts), deploy: render.Get[*appsv1.Deployment](tb, m, m2Web),
+	return &webPod{Pod: pod, manifests: m, opts: opts, values: render.Values(tb, m2Chart, opts), deploy: render.Get[*appsv1.Deployment](tb, m, m2Web),
 		existing: existing.For(tb, m2Chart, opts.ValuesFiles)}
 }
 

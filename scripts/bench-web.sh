@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# bench-web.sh: the web pod side by side with Debian's defaults. Runs the magento2 production
+# scenario's web pod (real nginx and php-fpm from Debian's packages, the chart's rendered
+# configuration, the stub store) and Debian's stock nginx + php-fpm configuration on the same stub
+# store and the same configuration (tests/config/debian_test.go says exactly what "stock" means),
+# loads each path on both with wrk in alternating rounds and prints a table: median req/s and p99
+# per side with their spread, errors, and the ratios chart/Debian. Figures only: nothing fails on
+# them. Needs root, like the config tier.
+#
+# Usage: sudo bash scripts/bench-web.sh [rounds [seconds]]   (default 3 rounds of 5 s per path)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/packages.sh >/dev/null
+export PATH="${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}/bin:$PATH"
+export BENCH_ROUNDS=${1:-3} BENCH_SECONDS=${2:-5}
+echo "bench-web: go test ./tests/config/ -run '^\$' -bench BenchmarkWebPodVsDebian -benchtime 1x (rounds $BENCH_ROUNDS, $BENCH_SECONDS s each)"
+go test ./tests/config/ -run '^$' -bench BenchmarkWebPodVsDebian -benchtime 1x -count 1 -timeout 60m |
+  grep -Ev '^(goos|goarch|pkg|cpu|PASS)'
