@@ -2,12 +2,14 @@ package config_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -102,10 +104,17 @@ func BenchmarkWebPod(b *testing.B) {
 // the chart first in even rounds and Debian first in odd ones. It prints per path the median
 // requests/s and p99 of each side with their spread (min–max), the failed requests, and the ratios
 // chart/Debian of the medians. The front controller runs at 32 connections and at 4× the chart's
-// pm.max_children. Run it with scripts/bench-web.sh; it fails only when a side cannot serve.
+// pm.max_children. BENCH_SET ("key=value key=value") overrides chart values for an experiment.
+// Run it with scripts/bench-web.sh; it fails only when a side cannot serve.
 func BenchmarkWebPodVsDebian(b *testing.B) {
 	rounds, seconds := envInt(b, "BENCH_ROUNDS", 3), envInt(b, "BENCH_SECONDS", 5)
-	w := startWebPod(b, render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}})
+	set := map[string]string{}
+	for _, kv := range strings.FieldsFunc(os.Getenv("BENCH_SET"), func(r rune) bool { return r == ' ' }) {
+		k, v, ok := strings.Cut(kv, "=")
+		require.True(b, ok, "BENCH_SET: key=value pairs separated by spaces: %q", kv)
+		set[k] = v
+	}
+	w := startWebPod(b, render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}, SetValues: set})
 	debian := startDebianWebPod(b, w)
 	chartURL := "http://127.0.0.1:" + strconv.Itoa(w.port2(b, "nginx", "http"))
 	debianURL := "http://127.0.0.1:80"
@@ -137,7 +146,7 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 				}
 			}
 		}
-		fmt.Printf("\nweb pod (magento2 production scenario) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d\n", rounds, seconds, runtime.NumCPU())
+		fmt.Printf("\nweb pod (magento2 production scenario%s) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d\n", withSet(set), rounds, seconds, runtime.NumCPU())
 		fmt.Println("| path | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |")
 		fmt.Println("|---|---|---|---|---|---|---|---|")
 		for i, l := range loads {
@@ -187,4 +196,16 @@ func envInt(tb testing.TB, name string, def int) int {
 	require.NoError(tb, err, name)
 	require.Positive(tb, n, name)
 	return n
+}
+
+// withSet describes the BENCH_SET overrides for the table's title.
+func withSet(set map[string]string) string {
+	if len(set) == 0 {
+		return ""
+	}
+	var kv []string
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		kv = append(kv, k+"="+set[k])
+	}
+	return " with " + strings.Join(kv, " ")
 }

@@ -152,8 +152,8 @@ func TestMagento2BadValues(t *testing.T) {
 		{name: "relative ingress path", set: map[string]string{"ingress.path": "shop"},
 			want: []string{"/ingress/path"}},
 		// Combinations that would fail only at run time.
-		{name: "nginx on php-fpm's port", set: map[string]string{"web.nginx.port": "9000"},
-			want: []string{"web.nginx.port", "php-fpm"}},
+		{name: "nginx's store and health servers on one port", set: map[string]string{"web.nginx.port": "8081"},
+			want: []string{"web.nginx.port", "web.nginx.healthPort", "each port can be used once"}},
 		{name: "one cron group in two jobs", setJSON: map[string]string{"cron.jobs": `[{"name":"a","schedule":"* * * * *","args":[],"groups":["default"]},{"name":"b","schedule":"* * * * *","args":[],"groups":["default"]}]`},
 			want: []string{"cron.jobs[1].groups", "default", "cron.jobs[0]"}},
 		{name: "database password from two sources", set: map[string]string{"magento.database.existingSecret": "db"},

@@ -117,7 +117,8 @@ func TestMagento2NginxConfig(t *testing.T) {
 	for _, want := range []string{
 		"listen 8080 default_server;",
 		"root $MAGE_ROOT/pub;",
-		"server 127.0.0.1:9000;",
+		"server unix:/run/php-fpm/www.sock;",
+		"server unix:/run/php-fpm/health.sock;",
 		`rewrite ^/static/(version\d*/)?(.*)$ /static.php?resource=$2 last;`,
 		"try_files $uri $uri/ /get.php$is_args$args;",
 		"location ~ ^/(index|get|static|errors/report|errors/404|errors/503|health_check)\\.php$",
@@ -172,7 +173,7 @@ func TestMagento2PhpFpmSizedFromMemoryLimit(t *testing.T) {
 			m := m2Scenario(t, "minimal", tc.set)
 			conf := render.Get[*corev1.ConfigMap](t, m, m2Name("php")).Data["php-fpm.conf"]
 			assert.Contains(t, conf, fmt.Sprintf("\npm.max_children = %d\n", tc.wantChildren))
-			assert.Contains(t, conf, "listen = 127.0.0.1:9000")
+			assert.Contains(t, conf, "listen = /run/php-fpm/www.sock\nlisten.mode = 0666\n")
 			assert.Contains(t, conf, "clear_env = no")
 			assert.Contains(t, conf, "ping.path = /fpm-ping")
 			assert.Contains(t, conf, "pm.status_path = /fpm-status")
@@ -235,7 +236,7 @@ func TestMagento2Probes(t *testing.T) {
 		assert.Equal(t, healthPort, probe.HTTPGet.Port.IntVal)
 	}
 	conf := render.Get[*corev1.ConfigMap](t, m2Scenario(t, "minimal", nil), m2Name("php")).Data["php-fpm.conf"]
-	assert.Contains(t, conf, "[health]\nlisten = 127.0.0.1:9001\n")
+	assert.Contains(t, conf, "[health]\nlisten = /run/php-fpm/health.sock\n")
 }
 
 func TestMagento2ZeroDowntimeRollout(t *testing.T) {

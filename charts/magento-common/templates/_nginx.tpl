@@ -90,11 +90,11 @@ data:
       }
 
       upstream fastcgi_backend {
-        server {{ include "magento-common.fpm.listen" $ }};
+        server unix:{{ include "magento-common.fpm.listen" $ }};
       }
       # php-fpm's health pool: the probes never wait behind the store's requests.
       upstream fastcgi_health {
-        server {{ include "magento-common.fpm.healthListen" $ }};
+        server unix:{{ include "magento-common.fpm.healthListen" $ }};
       }
 
       gzip on;

@@ -69,21 +69,31 @@ Usage: {{ include "magento-common.fpm.maxChildren" $ }}
 {{- end -}}
 
 {{/*
-magento-common.fpm.listen: the address php-fpm listens on and nginx sends PHP requests to: loopback,
-never reachable from outside the pod.
-Usage: {{ include "magento-common.fpm.listen" $ }}
+magento-common.fpm.socketDir: the directory of php-fpm's sockets: an in-memory emptyDir that only
+the pod's nginx and php-fpm containers mount (volume "php-fpm-socket").
+Usage: {{ include "magento-common.fpm.socketDir" $ }}
 */}}
-{{- define "magento-common.fpm.listen" -}}
-127.0.0.1:9000
+{{- define "magento-common.fpm.socketDir" -}}
+/run/php-fpm
 {{- end -}}
 
 {{/*
-magento-common.fpm.healthListen: the address of php-fpm's health pool (one worker for the kubelet's
-probes, apart from the store's requests).
+magento-common.fpm.listen: the unix socket php-fpm's store pool listens on and nginx sends PHP
+requests to. A socket, not TCP on loopback: no TCP handshake, port or connection state per request
+(scripts/bench-web.sh measures the difference), and nothing else in the pod can reach it.
+Usage: {{ include "magento-common.fpm.listen" $ }}
+*/}}
+{{- define "magento-common.fpm.listen" -}}
+{{ include "magento-common.fpm.socketDir" . }}/www.sock
+{{- end -}}
+
+{{/*
+magento-common.fpm.healthListen: the unix socket of php-fpm's health pool (one worker for the
+kubelet's probes, apart from the store's requests).
 Usage: {{ include "magento-common.fpm.healthListen" $ }}
 */}}
 {{- define "magento-common.fpm.healthListen" -}}
-127.0.0.1:9001
+{{ include "magento-common.fpm.socketDir" . }}/health.sock
 {{- end -}}
 
 {{/*
@@ -108,7 +118,7 @@ Usage: {{ include "magento-common.php.ini" $ }}
 {{- end -}}
 
 {{/*
-magento-common.php.fpmConfigMap: php-fpm's configuration: one pool on loopback sized from the
+magento-common.php.fpmConfigMap: php-fpm's configuration: one pool on a unix socket sized from the
 container's memory limit (magento-common.fpm.sizing), and a health pool of one worker for the
 kubelet's probes.
 Usage: {{ include "magento-common.php.fpmConfigMap" $ }}
@@ -125,7 +135,8 @@ metadata:
 data:
   php-fpm.conf: |
     ; Rendered by the {{ .Chart.Name }} chart: php-fpm in the foreground, logs to stderr, one pool on
-    ; loopback for the nginx container of the same pod.
+    ; a unix socket for the nginx container of the same pod. The sockets live in an emptyDir only
+    ; nginx and php-fpm mount; nginx runs as another user, hence mode 0666.
     [global]
     error_log = /proc/self/fd/2
     log_limit = 8192
@@ -135,6 +146,7 @@ data:
 
     [www]
     listen = {{ include "magento-common.fpm.listen" $ }}
+    listen.mode = 0666
     listen.backlog = 511
     pm = {{ $fpm.pm }}
     ; pm.max_children = (limit {{ $s.limitMi }}Mi - OPcache {{ $s.sharedMi }}Mi, counted once - reserved {{ $s.reservedMi }}Mi
@@ -170,6 +182,7 @@ data:
     ; ready (slow, not dead) instead of being restarted or taken out with the rest.
     [health]
     listen = {{ include "magento-common.fpm.healthListen" $ }}
+    listen.mode = 0666
     listen.backlog = 64
     pm = static
     pm.max_children = 1

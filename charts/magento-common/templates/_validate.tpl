@@ -195,7 +195,7 @@ Usage: {{- include "magento-common.validate.web" . -}}
 {{- if and (eq $v.web.codeSharing "image-volume") (semverCompare "<1.33.0-0" .Capabilities.KubeVersion.Version) -}}
 {{- fail (printf "web.codeSharing \"image-volume\" needs Kubernetes 1.33 or later with the ImageVolume feature (this cluster is %s); use \"copy\" or \"app-image\"" .Capabilities.KubeVersion.Version) -}}
 {{- end -}}
-{{- $ports := dict "web.nginx.port" $v.web.nginx.port "web.nginx.healthPort" $v.web.nginx.healthPort "php-fpm's listener (127.0.0.1:9000)" 9000 -}}
+{{- $ports := dict "web.nginx.port" $v.web.nginx.port "web.nginx.healthPort" $v.web.nginx.healthPort -}}
 {{- if $v.metrics.enabled -}}
 {{- $_ := set $ports "metrics.phpFpm.port" $v.metrics.phpFpm.port -}}
 {{- $_ := set $ports "metrics.nginx.port" $v.metrics.nginx.port -}}

@@ -167,6 +167,8 @@ spec:
               readOnly: true
             - name: nginx-tmp
               mountPath: /tmp
+            - name: php-fpm-socket
+              mountPath: {{ include "magento-common.fpm.socketDir" $ }}
             {{- include (printf "%s.web.nginxCodeMounts" $chart) $ | trim | nindent 12 }}
             {{- with $w.nginx.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
@@ -215,6 +217,8 @@ spec:
               mountPath: /etc/magento/php-fpm/php-fpm.conf
               subPath: php-fpm.conf
               readOnly: true
+            - name: php-fpm-socket
+              mountPath: {{ include "magento-common.fpm.socketDir" $ }}
             {{- include (printf "%s.volumeMounts.app" $chart) (dict "context" $ "envPhp" true) | nindent 12 }}
             {{- with $w.php.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
@@ -232,6 +236,11 @@ spec:
         - name: nginx-tmp
           emptyDir:
             sizeLimit: {{ $pd.tmpSizeLimit }}
+        # php-fpm's sockets (magento-common.fpm.listen), shared by nginx and php-fpm only.
+        - name: php-fpm-socket
+          emptyDir:
+            medium: Memory
+            sizeLimit: 1Mi
         {{- if eq $w.codeSharing "copy" }}
         - name: code
           emptyDir: {}
