@@ -103,6 +103,8 @@ Usage: data: {{- include "magento2.appEtc.data" $ | nindent 2 }}
 {{- define "magento2.appEtc.data" -}}
 env.php: |
   {{- .Files.Get "files/env.php" | nindent 2 }}
+env-php.php: |
+  {{- .Files.Get "files/env-php.php" | nindent 2 }}
 php.ini: |
   {{- include "magento-common.php.ini" . | nindent 2 }}
 upgrade.sh: |

@@ -8,24 +8,33 @@ store's data, media and var (their claims, or emptyDirs when persistence is off)
 "hook" true (the upgrade hook Job, which runs before the release's own objects exist) a claim of the chart is mounted only when it already
 exists (helm upgrade): on a first install there is no claim yet and nothing to share, so the hook
 gets an emptyDir instead of a pod that can never schedule. An existingClaim is always mounted.
+With "web" true (the web pod) also the in-memory "env-php" volume of the evaluated env.php.
 Usage: {{- include "magento2.volumes.data" (dict "context" $ "hook" false) | nindent 8 }}
 */}}
 {{- define "magento2.volumes.data" -}}
 {{- $ctx := .context -}}
 {{- include "magento2.volumes.appEtc" . }}
+{{- if .web }}
+- name: env-php
+  emptyDir:
+    medium: Memory
+    sizeLimit: 1Mi
+{{- end }}
 {{- include "magento-common.persistence.volumes" . }}
 {{- end -}}
 
 {{/*
 magento2.volumeMounts.app: the mounts of a container running Magento from the app image: the
 chart's app/etc/env.php (read-only, over the image's; not with "envPhp" false: the upgrade Job
-writes a copy), the chart's php.ini, media, var and /tmp.
+writes a copy; with "web" true the env-php init container's evaluation of it), the chart's
+php.ini, media, var and /tmp.
 Usage: {{- include "magento2.volumeMounts.app" (dict "context" $ "envPhp" true) | nindent 12 }}
 */}}
 {{- define "magento2.volumeMounts.app" -}}
 {{- $root := .context.Values.podDefaults.documentRoot -}}
 {{- if .envPhp }}
-- name: app-etc
+# The chart's env.php{{ if .web }}, evaluated once by the env-php init container{{ end }}.
+- name: {{ ternary "env-php" "app-etc" (default false .web) }}
   mountPath: {{ $root }}/app/etc/env.php
   subPath: env.php
   readOnly: true

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -87,7 +88,15 @@ func TestMagento2CodeSharing(t *testing.T) {
 			nginx := container(t, spec, "nginx")
 			php := container(t, spec, "php-fpm")
 			assert.Equal(t, tc.wantNginxApp, nginx.Image == php.Image, "nginx image %s, app image %s", nginx.Image, php.Image)
-			assert.Equal(t, tc.wantInit, len(spec.InitContainers) == 1)
+			var inits []string
+			for _, c := range spec.InitContainers {
+				inits = append(inits, c.Name)
+			}
+			wantInits := []string{"env-php"} // the chart's env.php evaluated once for the workers (TestMagento2EnvPhpInit)
+			if tc.wantInit {
+				wantInits = append(wantInits, "copy-pub")
+			}
+			assert.Equal(t, wantInits, inits)
 			mounts := mountPaths(nginx)
 			if tc.wantCodeMount == "" {
 				assert.NotContains(t, mounts, "/var/www/html/pub")
@@ -101,7 +110,7 @@ func TestMagento2CodeSharing(t *testing.T) {
 				assert.Equal(t, php.Image, code.Image.Reference)
 			} else {
 				require.NotNil(t, code.EmptyDir)
-				init := spec.InitContainers[0]
+				init := spec.InitContainers[1]
 				assert.Equal(t, php.Image, init.Image)
 				assert.Contains(t, strings.Join(init.Command, " "), `[ "$entry" = media ] && continue`, "media is not copied")
 			}
@@ -376,5 +385,44 @@ func TestMagento2NetworkPolicy(t *testing.T) {
 			}
 			assert.NotEmpty(t, allow.Spec.Ingress)
 		})
+	}
+}
+
+// TestMagento2EnvPhpInit: php-fpm reads the chart's env.php as the env-php init container
+// evaluated it (files/env-php.php) with php-fpm's own environment, from an in-memory volume only
+// the two mount, read-only; cron keeps including the chart's file. The config tier's
+// TestMagento2EnvPhpContract runs both against Magento's readers.
+func TestMagento2EnvPhpInit(t *testing.T) {
+	t.Parallel()
+	m := m2Scenario(t, "production", nil)
+	spec := render.Get[*appsv1.Deployment](t, m, m2Name("web")).Spec.Template.Spec
+	php := container(t, spec, "php-fpm")
+	require.NotEmpty(t, spec.InitContainers)
+	init := spec.InitContainers[0]
+	require.Equal(t, "env-php", init.Name)
+	assert.Equal(t, php.Image, init.Image)
+	assert.Equal(t, []string{"php", "/etc/magento/app-etc/env-php.php", "/etc/magento/app-etc/env.php", "/env-php/env.php"}, init.Command)
+	assert.Equal(t, php.Env, init.Env, "php-fpm's environment")
+	assert.Equal(t, php.EnvFrom, init.EnvFrom, "php-fpm's environment")
+	assert.Equal(t, "app-etc", mountPaths(init)["/etc/magento/app-etc"])
+	assert.Equal(t, "env-php", mountPaths(init)["/env-php"])
+	for _, vm := range php.VolumeMounts {
+		if vm.MountPath == "/var/www/html/app/etc/env.php" {
+			assert.Equal(t, "env-php", vm.Name)
+			assert.Equal(t, "env.php", vm.SubPath)
+			assert.True(t, vm.ReadOnly)
+		}
+	}
+	v := volume(t, spec, "env-php")
+	require.NotNil(t, v.EmptyDir)
+	assert.Equal(t, corev1.StorageMediumMemory, v.EmptyDir.Medium, "secrets never on disk")
+	cm := render.Get[*corev1.ConfigMap](t, m, m2Name("app-etc"))
+	assert.Contains(t, cm.Data["env-php.php"], "var_export($config, true)")
+	for _, cj := range render.Find[*batchv1.CronJob](m) {
+		for _, c := range cj.Spec.JobTemplate.Spec.Template.Spec.Containers {
+			if p, ok := mountPaths(c)["/var/www/html/app/etc/env.php"]; ok {
+				assert.Equal(t, "app-etc", p, "%s includes the chart's env.php", cj.Name)
+			}
+		}
 	}
 }

@@ -4,8 +4,8 @@ and the objects around it. A store chart (magento1, magento2) calls these with i
 they read the values every store chart shares (web, podDefaults, image, metrics, autoscaling) and
 call back into the chart, by its name, for what only the chart knows:
   <chart>.env.vars          (dict "context" $ "hook" false "extraEnv" list): env/envFrom of a PHP container
-  <chart>.volumeMounts.app  (dict "context" $ "envPhp" true): the mounts of a PHP container
-  <chart>.volumes.data      (dict "context" $ "hook" false): the pod's data volumes
+  <chart>.volumeMounts.app  (dict "context" $ "envPhp" true "web" true): the mounts of a PHP container
+  <chart>.volumes.data      (dict "context" $ "hook" false "web" true): the pod's data volumes
   <chart>.checksums         $: the pod's checksum/* annotations as JSON
   <chart>.web.initContainers $: the web pod's init containers (may be empty)
   <chart>.web.nginxCodeMounts $: the mounts that give nginx the store's static files
@@ -219,7 +219,7 @@ spec:
               readOnly: true
             - name: php-fpm-socket
               mountPath: {{ include "magento-common.fpm.socketDir" $ }}
-            {{- include (printf "%s.volumeMounts.app" $chart) (dict "context" $ "envPhp" true) | nindent 12 }}
+            {{- include (printf "%s.volumeMounts.app" $chart) (dict "context" $ "envPhp" true "web" true) | nindent 12 }}
             {{- with $w.php.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -250,7 +250,7 @@ spec:
             reference: {{ include "magento-common.web.appImage" $ }}
             pullPolicy: {{ .Values.image.pullPolicy }}
         {{- end }}
-        {{- include (printf "%s.volumes.data" $chart) (dict "context" $ "hook" false) | nindent 8 }}
+        {{- include (printf "%s.volumes.data" $chart) (dict "context" $ "hook" false "web" true) | nindent 8 }}
         {{- with $w.extraVolumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
