@@ -128,11 +128,8 @@ func TestMagento1RealNode(t *testing.T) {
 
 	storeDatabase(t, store, "openmage", "openmage", "change-me") // the minimal scenario's database
 	install(t, m1Chart, store, []string{m1Chart + "/ci/minimal-values.yaml", realNodeValues(t, m1Chart), valuesFile(t, "m1-store-real", map[string]any{
-		"magento": map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
-		"externalServices": map[string]any{
-			"redis":         map[string]any{"externalName": "redis." + shared + ".svc.cluster.local"},
-			"redisSessions": map[string]any{"externalName": "redis-sessions." + shared + ".svc.cluster.local"},
-		},
+		"magento":          map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
+		"externalServices": sharedRedis(shared),
 	})}, nil)
 
 	get := realWebService(t, store, m1Name("web"), "/robots.txt")
@@ -149,22 +146,16 @@ func TestMagento1RealNode(t *testing.T) {
 		assert.True(t, page.Installed, "the chart's local.xml has global/install/date")
 		assert.Equal(t, "1", page.Skip, "web requests never run setup scripts")
 		assert.Len(t, page.CryptKey, 32, "the generated crypt key, from its Secret")
-		assert.True(t, strings.HasPrefix(page.Reach["db"], "ok "), "the database answered: %s", page.Reach["db"])
-		for _, name := range []string{"cache", "session"} {
-			assert.Equal(t, "PONG", page.Reach[name], "%s Redis through the ExternalName Service in %s", name, shared)
-		}
+		assertReached(t, page.Reach, shared, "cache", "session")
 	})
 	t.Run("OpenMage's allow-list", func(t *testing.T) {
-		for path, want := range map[string]int{
+		assertStatuses(t, get, map[string]int{
 			"/robots.txt":         200,
 			"/app/etc/local.xml":  404,
 			"/app/Mage.php":       404,
 			"/cron.php":           404,
 			"/var/log/system.log": 404,
-		} {
-			status, body := get(t, path)
-			assert.Equal(t, want, status, "GET %s: %.200s", path, body)
-		}
+		})
 	})
 	t.Run("the setup hook ran", func(t *testing.T) {
 		assert.Contains(t, jobLogs(t, store, m1Name("setup")), "setup: every module is up to date")

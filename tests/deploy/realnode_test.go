@@ -96,16 +96,13 @@ func TestMagento2RealNode(t *testing.T) {
 	storeDatabase(t, store, "magento", "magento", "change-me") // the minimal scenario's database
 	app := imageRef(t, "app")
 	install(t, m2Chart, store, []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "store-real", map[string]any{
-		"image":     map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
-		"magento":   map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
-		"web":       onRealNode,
-		"cron":      onRealNode,
-		"consumers": onRealNode,
-		"upgrade":   onRealNode,
-		"externalServices": map[string]any{
-			"redis":         map[string]any{"externalName": "redis." + shared + ".svc.cluster.local"},
-			"redisSessions": map[string]any{"externalName": "redis-sessions." + shared + ".svc.cluster.local"},
-		},
+		"image":            map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
+		"magento":          map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
+		"web":              onRealNode,
+		"cron":             onRealNode,
+		"consumers":        onRealNode,
+		"upgrade":          onRealNode,
+		"externalServices": sharedRedis(shared),
 	})}, nil)
 
 	get := realWebService(t, store, m2Name("web"), "/health_check.php")
@@ -118,23 +115,17 @@ func TestMagento2RealNode(t *testing.T) {
 		}
 		require.NoError(t, json.Unmarshal([]byte(body), &page), body)
 		assert.Equal(t, "admin", page.Config["backend"].(map[string]any)["frontName"], "the chart's env.php, not the image's")
-		assert.True(t, strings.HasPrefix(page.Reach["db"], "ok "), "the database answered: %s", page.Reach["db"])
-		for _, name := range []string{"cache", "page_cache", "session"} {
-			assert.Equal(t, "PONG", page.Reach[name], "%s Redis through the ExternalName Service in %s", name, shared)
-		}
+		assertReached(t, page.Reach, shared, "cache", "page_cache", "session")
 	})
 	t.Run("nginx's rules", func(t *testing.T) {
-		for path, want := range map[string]int{
+		assertStatuses(t, get, map[string]int{
 			"/health_check.php": 200,
 			"/static/frontend/Magento/luma/en_US/css/styles-m.css": 200,
 			"/app/etc/env.php":            404,
 			"/setup/":                     404,
 			"/secret.php":                 404,
 			"/media/customer/invoice.pdf": 404,
-		} {
-			status, body := get(t, path)
-			assert.Equal(t, want, status, "GET %s: %.200s", path, body)
-		}
+		})
 	})
 	t.Run("the upgrade hook ran", func(t *testing.T) {
 		logs := jobLogs(t, store, m2Name("upgrade"))
@@ -399,4 +390,32 @@ func realNodeValues(t *testing.T, chart string) string {
 		t.Fatalf("no real-node values for chart %s", chart)
 	}
 	return valuesFile(t, chart+"-real-node", values)
+}
+
+// sharedRedis is a store's externalServices for the cache and sessions Redis of the
+// shared-services release in namespace shared.
+func sharedRedis(shared string) map[string]any {
+	return map[string]any{
+		"redis":         map[string]any{"externalName": "redis." + shared + ".svc.cluster.local"},
+		"redisSessions": map[string]any{"externalName": "redis-sessions." + shared + ".svc.cluster.local"},
+	}
+}
+
+// assertReached checks a stub page's ?reach=1 report: the database answered, and each named Redis
+// answered PONG through its ExternalName Service.
+func assertReached(t *testing.T, reach map[string]string, shared string, redis ...string) {
+	t.Helper()
+	assert.True(t, strings.HasPrefix(reach["db"], "ok "), "the database answered: %s", reach["db"])
+	for _, name := range redis {
+		assert.Equal(t, "PONG", reach[name], "%s Redis through the ExternalName Service in %s", name, shared)
+	}
+}
+
+// assertStatuses GETs each path through get and checks its status.
+func assertStatuses(t *testing.T, get func(t *testing.T, path string) (int, string), want map[string]int) {
+	t.Helper()
+	for path, status := range want {
+		got, body := get(t, path)
+		assert.Equal(t, status, got, "GET %s: %.200s", path, body)
+	}
 }
