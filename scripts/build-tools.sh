@@ -12,7 +12,9 @@
 #   helm (Helm 3)                                                     helm.sh/helm/v3
 #   helm4 (Helm 4: the deploy tier's second lifecycle)                helm.sh/helm/v4
 #   ct (chart-testing) and its etc/ (lintconf.yaml, chart_schema.yaml) github.com/helm/chart-testing/v3
-#   nginx-prometheus-exporter (for the config tier)                   github.com/nginx/nginx-prometheus-exporter
+#   nginx-prometheus-exporter, redis_exporter (the exporter image)    github.com/nginx/nginx-prometheus-exporter,
+#                                                                     github.com/oliver006/redis_exporter
+#   promtool (the render tier's PrometheusRule checks and unit tests) github.com/prometheus/prometheus
 #
 # Each binary lands in $CACHE/tools/<name>-<version>/ and is symlinked into
 # $CACHE/bin (CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}). The offline
@@ -34,6 +36,7 @@ MOD_EXP=$SCRIPTS_DIR/tools/exporters        # the exporters the charts run as si
 MOD_DNS=$SCRIPTS_DIR/tools/coredns          # the real node's DNS (CoreDNS pins its own k8s client)
 MOD_KS=$SCRIPTS_DIR/tools/kube-score        # kube-score (its own k8s library versions)
 MOD_HELM4=$SCRIPTS_DIR/tools/helm4          # Helm 4 (its own k8s library versions)
+MOD_PROM=$SCRIPTS_DIR/tools/promtool        # promtool (Prometheus' own dependency versions)
 
 CACHE=${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}
 TOOLS=$CACHE/tools
@@ -51,7 +54,8 @@ export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}github.com/helm/chart-testing
 # (Read from go.mod directly: instant, no go command, no network.)
 modver() {
   local v
-  v=$(awk -v m="$2" '($1 == m || ($1 == "require" && $2 == m)) && $0 !~ /=>/ {print ($1 == "require") ? $3 : $2; exit}' "$1/go.mod")
+  # (A tool block names the module without a version: only lines with one count.)
+  v=$(awk -v m="$2" '(($1 == m && $2 ~ /^v/) || ($1 == "require" && $2 == m)) && $0 !~ /=>/ {print ($1 == "require") ? $3 : $2; exit}' "$1/go.mod")
   [[ -n $v ]] || { echo "build-tools: $2 not required in $1/go.mod" >&2; exit 1; }
   echo "$v"
 }
@@ -63,6 +67,8 @@ ETCD_VERSION=$(modver "$MOD_ETCD" go.etcd.io/etcd/server/v3)
 MS_VERSION=$(modver "$MOD_MS" sigs.k8s.io/metrics-server)
 CT_VERSION=$(modver "$MOD_CT" github.com/helm/chart-testing/v3)
 NGINX_EXPORTER_VERSION=$(modver "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter)
+REDIS_EXPORTER_VERSION=$(modver "$MOD_EXP" github.com/oliver006/redis_exporter)
+PROMETHEUS_VERSION=$(modver "$MOD_PROM" github.com/prometheus/prometheus)
 COREDNS_VERSION=$(modver "$MOD_DNS" github.com/coredns/coredns)
 KUBE_SCORE_VERSION=$(modver "$MOD_KS" github.com/zegl/kube-score)
 HELM4_VERSION=$(modver "$MOD_HELM4" helm.sh/helm/v4)
@@ -74,6 +80,8 @@ MS_DIR=$TOOLS/metrics-server-$MS_VERSION
 HELM_DIR=$TOOLS/helm-$HELM_VERSION
 CT_DIR=$TOOLS/ct-$CT_VERSION
 NGINX_EXPORTER_DIR=$TOOLS/nginx-prometheus-exporter-$NGINX_EXPORTER_VERSION
+REDIS_EXPORTER_DIR=$TOOLS/redis_exporter-$REDIS_EXPORTER_VERSION
+PROMTOOL_DIR=$TOOLS/promtool-$PROMETHEUS_VERSION
 COREDNS_DIR=$TOOLS/coredns-$COREDNS_VERSION
 KUBE_SCORE_DIR=$TOOLS/kube-score-$KUBE_SCORE_VERSION
 HELM4_DIR=$TOOLS/helm-$HELM4_VERSION
@@ -99,6 +107,8 @@ HELM4=$HELM4_DIR/helm4
 CT=$CT_DIR/ct
 CT_ETC=$CT_DIR/etc
 NGINX_EXPORTER=$NGINX_EXPORTER_DIR/nginx-prometheus-exporter
+REDIS_EXPORTER=$REDIS_EXPORTER_DIR/redis_exporter
+PROMTOOL=$PROMTOOL_DIR/promtool
 METRICS_SERVER_MANIFESTS=$MS_DIR/manifests/base
 KWOK_METRICS_USAGE=$KWOK_DIR/manifests/metrics/usage
 KWOK_STAGES=$KWOK_DIR/manifests/stage
@@ -208,6 +218,15 @@ extract ct-etc "$CT_DIR/etc" "$MOD_CT" "github.com/helm/chart-testing/v3@$CT_VER
 # As its Makefile builds it.
 gobuild nginx-prometheus-exporter "$NGINX_EXPORTER_DIR" "$MOD_EXP" github.com/nginx/nginx-prometheus-exporter \
   "-X github.com/prometheus/common/version.Version=${NGINX_EXPORTER_VERSION#v}"
+
+gobuild redis_exporter "$REDIS_EXPORTER_DIR" "$MOD_EXP" github.com/oliver006/redis_exporter \
+  "-X main.BuildVersion=${REDIS_EXPORTER_VERSION#v}"
+
+# Prometheus tags its Go module v0.3MM.P for release 3.MM.P.
+prom_release=${PROMETHEUS_VERSION#v0.}
+prom_release="3.$((10#${prom_release%%.*} - 300)).${prom_release#*.}"
+gobuild promtool "$PROMTOOL_DIR" "$MOD_PROM" github.com/prometheus/prometheus/cmd/promtool \
+  "-X github.com/prometheus/common/version.Version=$prom_release"
 
 extract metrics-server-manifests "$MS_DIR/manifests/base" "$MOD_MS" \
   "sigs.k8s.io/metrics-server@$MS_VERSION" manifests/base

@@ -15,7 +15,7 @@
 #   varnish  varnish tini                (with the C compiler varnishd needs)
 #   mariadb  mariadb-server tini
 #   pause    only /pause: the pod sandbox, a static C program built here
-#   exporter only nginx-prometheus-exporter (the web pods' metrics sidecar), the
+#   exporter only nginx-prometheus-exporter and redis_exporter (metrics sidecars), the
 #            binary scripts/build-tools.sh builds from its Go module
 #
 # Every Debian image has tini at /usr/bin/tini, /bin/sh and www-data as UID/GID
@@ -445,17 +445,21 @@ tree_hash() {
   ) | sha
 }
 
-# exporter_spec: the exporter image's /DEST=SRC (the binary of scripts/build-tools.sh).
+# exporter_spec: the exporter image's /DEST=SRC, one per word (the binaries of
+# scripts/build-tools.sh): nginx-prometheus-exporter (the web pods) and redis_exporter (the
+# shared services' Redis instances).
 exporter_spec() {
-  local bin
-  bin=$(bash "$REPO_DIR/scripts/build-tools.sh" --print | sed -n 's/^NGINX_EXPORTER=//p')
-  echo "/usr/local/bin/nginx-prometheus-exporter=$bin"
+  local tools
+  tools=$(bash "$REPO_DIR/scripts/build-tools.sh" --print)
+  echo "/usr/local/bin/nginx-prometheus-exporter=$(sed -n 's/^NGINX_EXPORTER=//p' <<<"$tools")" \
+    "/usr/local/bin/redis_exporter=$(sed -n 's/^REDIS_EXPORTER=//p' <<<"$tools")"
 }
 
 image_tag() {
   local name=$1
   if [[ $name == exporter ]]; then
-    binary_tag exporter "$(exporter_spec)"
+    # shellcheck disable=SC2046 # one word per /DEST=SRC
+    binary_tag exporter $(exporter_spec)
     return
   fi
   if [[ $name == pause ]]; then
@@ -655,7 +659,8 @@ main() {
     __build)
       case $1 in
         pause) build_pause "$2" "$3" ;;
-        exporter) binary_image exporter "$2" "$3" "$(exporter_spec)" ;;
+        # shellcheck disable=SC2046 # one word per /DEST=SRC
+        exporter) binary_image exporter "$2" "$3" $(exporter_spec) ;;
         *) build_rootfs_image "$@" ;;
       esac
       ;;

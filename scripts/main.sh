@@ -2,8 +2,9 @@
 # The main job of the README: builds what is missing (scripts/setup.sh), starts the local cluster
 # (a real control plane with simulated nodes and a real kubelet + containerd node,
 # scripts/cluster.sh, scripts/node.sh; images from Debian packages, scripts/images.sh), installs the
-# CRDs, the shared services (shared-services with scripts/demo-shared-values.yaml: the Redis pair
-# in real containers, OpenSearch on the simulated nodes) into namespace shared-services, a MariaDB
+# CRDs, the shared services (shared-services with scripts/demo-shared-values.yaml: each store's
+# own Redis pair in real containers, OpenSearch on the simulated nodes; it also creates the stores'
+# namespaces with their quota and limit range) into namespace shared-services, a MariaDB
 # and a demo Magento 2 store (magento2 with scripts/demo-values.yaml, the stub store's image) into
 # namespace shop-demo, and a MariaDB and a demo Magento 1 (OpenMage) store (magento1 with
 # scripts/demo-values-magento1.yaml, the stub OpenMage image) into namespace openmage-demo, each
@@ -71,12 +72,19 @@ image_set() {
   rest=${ref#*/}
   echo "--set $1.registry=${ref%%/*} --set $1.repository=${rest%:*} --set-string $1.tag=${rest##*:}"
 }
+# The stores' namespaces are the shared services' tenants: the release creates them (restricted,
+# quota, limit range, the client label its NetworkPolicies admit) with each store's own Redis pair
+# and password. A namespace left by an older run is handed to the release (Helm's adoption labels).
+for ns in "$NS" "$M1_NS"; do
+  if kubectl get namespace "$ns" >/dev/null 2>&1; then
+    kubectl label namespace "$ns" --overwrite app.kubernetes.io/managed-by=Helm >/dev/null
+    kubectl annotate namespace "$ns" --overwrite meta.helm.sh/release-name=shared-services \
+      meta.helm.sh/release-namespace="$SHARED_NS" >/dev/null
+  fi
+done
 # shellcheck disable=SC2046 # image_set prints separate flags
 helm upgrade --install shared-services shared-services -n "$SHARED_NS" \
   -f scripts/demo-shared-values.yaml $(image_set redis.image redis) --wait --timeout 5m >/dev/null
-
-# The store's namespace is a client of the shared services (their NetworkPolicies let it in).
-restricted_namespace "$NS" magento-k8s.io/shared-services-client=true
 
 # demo_database NS DATABASE: a store's MariaDB (release db: Service db.NS) on the real node, the
 # user named as the database.
@@ -114,8 +122,7 @@ web_ip=$(kubectl -n "$NS" get service "$RELEASE-magento2-web" -o jsonpath='{.spe
 page=$(store_page "$web_ip")
 first_page=$((SECONDS - install_start))
 
-# The Magento 1 store: its own namespace and database, the same shared services.
-restricted_namespace "$M1_NS" magento-k8s.io/shared-services-client=true
+# The Magento 1 store: its own namespace (made by the shared services) and database.
 demo_database "$M1_NS" openmage
 echo "main: installing the Magento 1 demo store (helm upgrade --install --wait)"
 m1_start=$SECONDS
@@ -134,8 +141,8 @@ echo
 echo "== The demo store runs (namespace $NS, release $RELEASE)"
 kubectl -n "$NS" get deployment,pods,service,endpointslices,hpa,pdb,cronjob,job,pvc,ingress -o wide
 echo
-echo "The store reaches them by name: $RELEASE-magento2-redis -> redis.$SHARED_NS.svc.cluster.local,"
-echo "$RELEASE-magento2-redis-sessions -> redis-sessions.$SHARED_NS..., $RELEASE-magento2-search -> opensearch.$SHARED_NS..."
+echo "The store reaches its own Redis pair by name: $RELEASE-magento2-redis -> $NS-$RELEASE-redis-cache.$SHARED_NS.svc.cluster.local,"
+echo "$RELEASE-magento2-redis-sessions -> $NS-$RELEASE-redis-sessions.$SHARED_NS..., $RELEASE-magento2-search -> opensearch.$SHARED_NS..."
 echo
 echo "== The store's page (real containers on node magento-real-node; OpenSearch on the simulated nodes)"
 # shellcheck disable=SC2016 # PHP code, not shell

@@ -27,6 +27,7 @@ release's Services exist on a first install). Fails naming the keys when none is
 Usage: {{ include "magento1.redisHost" (dict "context" $ "which" "cache" "hook" false) }}
 */}}
 {{- define "magento1.redisHost" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $r := $ctx.Values.magento.redis -}}
 {{- $ext := $ctx.Values.externalServices -}}
@@ -82,6 +83,7 @@ hook runs before the release's own Secrets exist on a first install).
 Usage: {{ include "magento1.env.secretData" (dict "context" $ "hook" false) | fromYaml }}
 */}}
 {{- define "magento1.env.secretData" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $m := .context.Values.magento -}}
 {{- $data := dict -}}
 {{- if not $m.database.existingSecret -}}{{- $_ := set $data "db-password" $m.database.password -}}{{- end -}}
@@ -97,6 +99,7 @@ magento.config entry (and the base URLs), and what files/local.xml takes from th
 Usage: data: {{- include "magento1.env.config" (dict "context" $ "hook" false) | nindent 2 }}
 */}}
 {{- define "magento1.env.config" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $m := $ctx.Values.magento -}}
 {{- $env := dict "OPENMAGE_CONFIG_OVERRIDE_ALLOWED" "1" "OPENMAGE_SKIP_MODULE_UPDATES" "1" -}}
@@ -133,6 +136,7 @@ php.ini. With "hook" true the setup hook's copies of the ConfigMap and Secret ar
 Usage: {{- include "magento1.env.vars" (dict "context" $ "hook" false "extraEnv" .Values.cron.extraEnv) | nindent 10 }}
 */}}
 {{- define "magento1.env.vars" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $m := $ctx.Values.magento -}}
 {{- $hook := default false .hook -}}

@@ -10,6 +10,7 @@ key (the upgrade hook runs before the release's own Secrets exist on a first ins
 Usage: {{ include "magento2.env.secretData" (dict "context" $ "hook" false) | fromYaml }}
 */}}
 {{- define "magento2.env.secretData" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $m := $ctx.Values.magento -}}
 {{- $data := dict -}}
@@ -39,6 +40,7 @@ upgrade hook's copies of the ConfigMap and Secret are used.
 Usage: {{- include "magento2.env.vars" (dict "context" $ "hook" false "extraEnv" .Values.cron.extraEnv) | nindent 10 }}
 */}}
 {{- define "magento2.env.vars" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $m := $ctx.Values.magento -}}
 {{- $hook := default false .hook -}}

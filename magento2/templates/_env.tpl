@@ -22,6 +22,7 @@ Fails naming both keys when neither is set.
 Usage: {{ include "magento2.host" (dict "context" $ "block" "redis" "hook" false) }}
 */}}
 {{- define "magento2.host" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $m := index $ctx.Values.magento .block -}}
 {{- $ext := index $ctx.Values.externalServices .block -}}
@@ -72,6 +73,7 @@ With "hook" true the hosts are those the upgrade hook reaches before the release
 Usage: {{ include "magento2.env.config" (dict "context" $ "hook" false) | fromYaml }}
 */}}
 {{- define "magento2.env.config" -}}
+{{- include "magento-common.sharedServices.resolve" .context -}}
 {{- $ctx := .context -}}
 {{- $hook := .hook | default false -}}
 {{- $m := $ctx.Values.magento -}}

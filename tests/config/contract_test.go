@@ -94,7 +94,14 @@ func (x contractExpect) host(block, service string) string {
 		return h
 	}
 	if x.c.hook {
-		return x.str("externalServices." + service + ".externalName")
+		if target := x.str("externalServices." + service + ".externalName"); target != "" {
+			return target
+		}
+		// Empty: the store environment's own instance on the shared services (its tenant,
+		// "<namespace>-<release>", in sharedServices.namespace).
+		which := map[string]string{"redis": "cache", "redisSessions": "sessions"}[service]
+		require.NotEmpty(x.t, which, "externalServices.%s.externalName is empty", service)
+		return fmt.Sprintf("%s-%s-redis-%s.%s.svc.cluster.local", render.DefaultNamespace, render.DefaultReleaseName, which, x.str("sharedServices.namespace"))
 	}
 	return x.name(strings.ToLower(strings.ReplaceAll(service, "Sessions", "-sessions")))
 }

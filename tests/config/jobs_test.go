@@ -458,9 +458,10 @@ func TestMagento2UpgradeJobInstalls(t *testing.T) {
 			"db-host": dbHost + ":3306", "db-name": "magento", "db-user": "magento", "db-password": "change-me",
 			"backend-frontname": "admin", "admin-user": admin["username"], "admin-password": admin["password"],
 			"admin-email": admin["email"], "search-engine": "opensearch",
-			// The hook reaches the shared services by the ExternalName Services' targets.
-			"opensearch-host": "opensearch.shared-services.svc.cluster.local", "cache-backend-redis-server": "redis.shared-services.svc.cluster.local",
-			"session-save": "redis", "session-save-redis-host": "redis-sessions.shared-services.svc.cluster.local",
+			// The hook reaches the shared services by the ExternalName Services' targets: the
+			// environment's own Redis pair (tenant "<namespace>-<release>").
+			"opensearch-host": "opensearch.shared-services.svc.cluster.local", "cache-backend-redis-server": "shop-test-shop-redis-cache.shared-services.svc.cluster.local",
+			"session-save": "redis", "session-save-redis-host": "shop-test-shop-redis-sessions.shared-services.svc.cluster.local",
 			"cache-backend-redis-db": "0", "page-cache-redis-db": "1", "session-save-redis-db": "2",
 		} {
 			assert.Equal(t, want, got[option], "setup:install --%s", option)

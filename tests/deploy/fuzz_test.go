@@ -87,6 +87,9 @@ func fuzzChartValues(f *testing.F, chart string) {
 			client := dyn.Resource(mapping.Resource)
 			opts := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldValidation: "Strict"}
 			if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+				// Objects for other namespaces (shared-services' tenants') are checked here too:
+				// their namespaces exist only once the release created them.
+				u.SetNamespace(ns)
 				_, err = client.Namespace(ns).Create(context.Background(), u, opts)
 			} else {
 				_, err = client.Create(context.Background(), u, opts)

@@ -124,12 +124,12 @@ func TestMagento1RealNode(t *testing.T) {
 	requireRealNode(t)
 	shared := testCluster.Namespace(t, "m1-real-shared")
 	store := testCluster.Namespace(t, "m1-real-store")
-	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart)}, nil)
+	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart), tenantValues(t, store)}, nil)
 
 	storeDatabase(t, store, "openmage", "openmage", "change-me") // the minimal scenario's database
 	install(t, m1Chart, store, []string{m1Chart + "/ci/minimal-values.yaml", realNodeValues(t, m1Chart), valuesFile(t, "m1-store-real", map[string]any{
-		"magento":          map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
-		"externalServices": sharedRedis(shared),
+		"magento":        map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
+		"sharedServices": map[string]any{"namespace": shared},
 	})}, nil)
 
 	get := realWebService(t, store, m1Name("web"), "/robots.txt")

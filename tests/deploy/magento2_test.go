@@ -173,7 +173,11 @@ func checkObjectsAccepted(t *testing.T, ns string, m *render.Manifests) {
 		if o.GVK.Group != "" {
 			resource += "." + o.GVK.Group
 		}
-		_, err := testCluster.Kubectl(ctx, "get", "-n", ns, resource, o.Name, "-o", "name")
+		in := ns
+		if o.Namespace != "" {
+			in = o.Namespace // a release may put objects into other namespaces (shared-services' tenants)
+		}
+		_, err := testCluster.Kubectl(ctx, "get", "-n", in, resource, o.Name, "-o", "name")
 		assert.NoError(t, err, "%s exists", o)
 	}
 }

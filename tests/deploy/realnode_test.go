@@ -76,8 +76,9 @@ func valuesFile(t *testing.T, name string, values map[string]any) string {
 	return path
 }
 
-// TestMagento2RealNode runs a store in real containers: shared-services' Redis pair (Debian's
-// redis-server for Valkey) in one namespace, a MariaDB and the magento2 minimal scenario with the
+// TestMagento2RealNode runs a store in real containers: shared-services with the store's own Redis
+// pair as its tenant (Debian's redis-server for Valkey; the password the store reads is the one
+// shared-services put into its namespace) in one namespace, a MariaDB and the magento2 minimal scenario with the
 // stub store's image (scripts/images.sh) in another, every pod on the real node except
 // OpenSearch's (no Debian package: it stays on the simulated nodes). helm install --wait passes
 // only when the kubelet finds the probes passing. Then, through the real data path: HTTP through
@@ -91,18 +92,18 @@ func TestMagento2RealNode(t *testing.T) {
 	shared := testCluster.Namespace(t, "real-shared")
 	store := testCluster.Namespace(t, "real-store")
 
-	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart)}, nil)
+	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart), tenantValues(t, store)}, nil)
 
 	storeDatabase(t, store, "magento", "magento", "change-me") // the minimal scenario's database
 	app := imageRef(t, "app")
 	install(t, m2Chart, store, []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "store-real", map[string]any{
-		"image":            map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
-		"magento":          map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
-		"web":              onRealNode,
-		"cron":             onRealNode,
-		"consumers":        onRealNode,
-		"upgrade":          onRealNode,
-		"externalServices": sharedRedis(shared),
+		"image":          map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
+		"magento":        map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
+		"web":            onRealNode,
+		"cron":           onRealNode,
+		"consumers":      onRealNode,
+		"upgrade":        onRealNode,
+		"sharedServices": map[string]any{"namespace": shared},
 	})}, nil)
 
 	get := realWebService(t, store, m2Name("web"), "/health_check.php")
@@ -385,20 +386,30 @@ func realNodeValues(t *testing.T, chart string) string {
 	case m1Chart:
 		values = merge(store("openmage"), map[string]any{"setup": merge(onRealNode, requests("20m", "64Mi"))})
 	case ssChart:
-		values = map[string]any{"redis": merge(onRealNode, map[string]any{"image": img("redis"), "server": "redis-server"})}
+		values = map[string]any{
+			"redis": merge(onRealNode, map[string]any{"image": img("redis"), "server": "redis-server"}),
+			// redis_exporter from the exporter image, when a scenario turns metrics on.
+			"metrics": map[string]any{"redis": map[string]any{"image": img("exporter")}},
+		}
 	default:
 		t.Fatalf("no real-node values for chart %s", chart)
 	}
 	return valuesFile(t, chart+"-real-node", values)
 }
 
-// sharedRedis is a store's externalServices for the cache and sessions Redis of the
-// shared-services release in namespace shared.
-func sharedRedis(shared string) map[string]any {
-	return map[string]any{
-		"redis":         map[string]any{"externalName": "redis." + shared + ".svc.cluster.local"},
-		"redisSessions": map[string]any{"externalName": "redis-sessions." + shared + ".svc.cluster.local"},
+// tenantValues are the shared-services values that allocate Redis instances of their own to
+// release "shop" in each store namespace (which exist already: the chart creates no Namespace
+// there, and no quota or limit range, which tests of their own check).
+func tenantValues(t *testing.T, stores ...string) string {
+	t.Helper()
+	tenants := make([]map[string]string, 0, len(stores))
+	for _, ns := range stores {
+		tenants = append(tenants, map[string]string{"namespace": ns, "release": release})
 	}
+	return valuesFile(t, "tenants", map[string]any{
+		"tenants":    tenants,
+		"namespaces": map[string]any{"create": false, "resourceQuota": nil, "limitRange": []any{}},
+	})
 }
 
 // assertReached checks a stub page's ?reach=1 report: the database answered, and each named Redis

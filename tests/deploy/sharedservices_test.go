@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -19,6 +20,39 @@ import (
 
 const ssChart = "shared-services"
 
+// scenarioTenants moves a scenario's tenants into namespaces of the test's own (restricted, deleted
+// at the end): the scenario's tenants, quota and limit range overrides with the namespaces
+// renamed, none created by the chart.
+func scenarioTenants(t *testing.T, files []string) string {
+	t.Helper()
+	vals := render.Values(t, ssChart, render.Options{ValuesFiles: files})
+	renamed := map[string]string{}
+	var tenants []map[string]any
+	list, _ := vals["tenants"].([]any)
+	for _, raw := range list {
+		tenant := maps.Clone(raw.(map[string]any))
+		ns := tenant["namespace"].(string)
+		if renamed[ns] == "" {
+			renamed[ns] = testCluster.Namespace(t, "ss-"+ns)
+		}
+		tenant["namespace"] = renamed[ns]
+		tenant["name"] = fmt.Sprintf("%s-%s", ns, tenant["release"]) // the scenario's names, short enough
+		tenants = append(tenants, tenant)
+	}
+	overrides := map[string]any{}
+	namespaces, _ := vals["namespaces"].(map[string]any)
+	if o, ok := namespaces["overrides"].(map[string]any); ok {
+		for ns, v := range o {
+			overrides[renamed[ns]] = v
+			overrides[ns] = nil // helm drops a key set to null
+		}
+	}
+	return valuesFile(t, "scenario-tenants", map[string]any{
+		"tenants":    tenants,
+		"namespaces": map[string]any{"create": false, "overrides": overrides},
+	})
+}
+
 // TestSharedServicesScenarios installs every shared-services scenario into its own restricted
 // namespace and checks the live objects: every StatefulSet ready, the volumes of the persistent
 // ones bound, each Service's EndpointSlices pointing at its ready pods, the PodDisruptionBudget
@@ -26,10 +60,11 @@ const ssChart = "shared-services"
 // reinstall runs on the very same claims.
 func TestSharedServicesScenarios(t *testing.T) {
 	t.Parallel()
-	// The Redis pods in real containers on the real node; OpenSearch stays simulated.
-	extra := func(t *testing.T, _ []string) []string {
+	// The Redis pods in real containers on the real node; OpenSearch stays simulated. The
+	// scenario's tenants move into namespaces of the test's own.
+	extra := func(t *testing.T, files []string) []string {
 		requireRealNode(t)
-		return []string{realNodeValues(t, ssChart)}
+		return []string{realNodeValues(t, ssChart), scenarioTenants(t, files)}
 	}
 	installScenarios(t, ssChart, "ss-", extra, func(t *testing.T, ns string, files []string, m *render.Manifests) {
 		cs := clientset(t)

@@ -77,14 +77,15 @@ func TestMagento2EnvironmentAndSecrets(t *testing.T) {
 		}
 	}
 
-	// existingSecret everywhere: no chart-stored password, references to the user's Secrets.
+	// existingSecret everywhere: no chart-stored password, references to the user's Secrets (the
+	// Redis password: the store's allocation on the shared services).
 	prod := m2Scenario(t, "production", nil)
 	prodPhp := container(t, render.Get[*appsv1.Deployment](t, prod, m2Name("web")).Spec.Template.Spec, "php-fpm")
 	for name, want := range map[string][2]string{
 		"MAGENTO_DB_PASSWORD":            {"shop-db", "password"},
 		"MAGENTO_CRYPT_KEY":              {"shop-crypt-key", "key"},
-		"MAGENTO_REDIS_PASSWORD":         {"shop-redis", "password"},
-		"MAGENTO_SESSION_REDIS_PASSWORD": {"shop-redis", "password"},
+		"MAGENTO_REDIS_PASSWORD":         {"shop-shared-services", "redis-password"},
+		"MAGENTO_SESSION_REDIS_PASSWORD": {"shop-shared-services", "redis-password"},
 		"MAGENTO_AMQP_PASSWORD":          {"shop-amqp", "password"},
 	} {
 		e, ok := envVar(prodPhp, name)

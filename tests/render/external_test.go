@@ -19,8 +19,8 @@ func TestMagento2ExternalServices(t *testing.T) {
 		absent   []string
 	}{
 		{scenario: "minimal", want: map[string]string{
-			m2Name("redis"):          "redis.shared-services.svc.cluster.local",
-			m2Name("redis-sessions"): "redis-sessions.shared-services.svc.cluster.local",
+			m2Name("redis"):          "shop-test-shop-redis-cache.shared-services.svc.cluster.local",
+			m2Name("redis-sessions"): "shop-test-shop-redis-sessions.shared-services.svc.cluster.local",
 			m2Name("search"):         "opensearch.shared-services.svc.cluster.local",
 		}, absent: []string{m2Name("amqp")}},
 		{scenario: "production", want: map[string]string{

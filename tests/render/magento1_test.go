@@ -95,17 +95,17 @@ func TestMagento1LocalXML(t *testing.T) {
 	assert.Equal(t, []string{"mysql.databases.svc.cluster.local:3306", "shop", "${OPENMAGE_DB_PASSWORD}", "shop_production", "SET NAMES utf8", "mysql4", "pdo_mysql", "1"},
 		[]string{c.Host, c.Username, c.Password, c.Dbname, c.InitStatements, c.Model, c.Type, c.Active})
 	assert.Equal(t, "redis", doc.SessionSave)
-	assert.Equal(t, []string{m1Name("redis-sessions"), "6379", "10", "${OPENMAGE_REDIS_PASSWORD}"},
+	assert.Equal(t, []string{m1Name("redis-sessions"), "6379", "4", "${OPENMAGE_REDIS_PASSWORD}"},
 		[]string{doc.RedisSession.Host, doc.RedisSession.Port, doc.RedisSession.Db, doc.RedisSession.Password})
 	assert.Equal(t, "Cm_Cache_Backend_Redis", doc.Cache.Backend)
-	assert.Equal(t, []string{m1Name("redis"), "6379", "9", "${OPENMAGE_REDIS_PASSWORD}"},
+	assert.Equal(t, []string{m1Name("redis"), "6379", "3", "${OPENMAGE_REDIS_PASSWORD}"},
 		[]string{doc.Cache.BackendOptions.Server, doc.Cache.BackendOptions.Port, doc.Cache.BackendOptions.Database, doc.Cache.BackendOptions.Password})
 	assert.Equal(t, "shop_test_shop_", doc.Cache.IDPrefix, "the id_prefix is the namespace (shop-test) and release")
 	assert.Equal(t, "shop_admin_4k9q", doc.AdminFrontName)
 
 	hook := parseLocalXML(t, m, m1Name("setup-app-etc"))
-	assert.Equal(t, "redis.shared-services.svc.cluster.local", hook.Cache.BackendOptions.Server)
-	assert.Equal(t, "redis-sessions.shared-services.svc.cluster.local", hook.RedisSession.Host)
+	assert.Equal(t, "shop-test-shop-redis-cache.shared-services.svc.cluster.local", hook.Cache.BackendOptions.Server)
+	assert.Equal(t, "shop-test-shop-redis-sessions.shared-services.svc.cluster.local", hook.RedisSession.Host)
 
 	// Without Redis: database sessions and OpenMage's own cache, no Redis node left behind.
 	m, err = m1Scenario(t, "minimal", map[string]string{"magento.redis.enabled": "false"}, nil)

@@ -110,7 +110,7 @@ func TestSharedServicesPodDefaults(t *testing.T) {
 	require.NotEmpty(t, pods)
 	for _, p := range pods {
 		want := map[string]string{"pool": "shared"}
-		if strings.HasPrefix(p.Meta.Labels["app.kubernetes.io/component"], "redis") {
+		if p.Meta.Labels["app.kubernetes.io/component"] != "opensearch" {
 			want["disk"] = "ssd"
 		}
 		assert.Equal(t, want, p.Spec.NodeSelector, "%s", p)

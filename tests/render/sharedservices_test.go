@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,42 +27,69 @@ func ssScenario(tb testing.TB, scenario string, set map[string]string) *render.M
 	return render.Render(tb, ssChart, render.Options{ValuesFiles: []string{fmt.Sprintf("%s/ci/%s-values.yaml", ssChart, scenario)}, SetValues: set})
 }
 
-// TestSharedServicesMatchStoreDefaults: the Services carry the names the magento2 chart's
-// ExternalName Services point at by default (<name>.shared-services.svc.cluster.local).
+// TestSharedServicesMatchStoreDefaults: a store environment listed in tenants finds its own
+// instances and password with every store value left at its default: each store chart's
+// ExternalName Services point at Services this release renders, and its Redis password reference
+// names the Secret and key this release puts into the store's namespace.
 func TestSharedServicesMatchStoreDefaults(t *testing.T) {
 	t.Parallel()
-	store := render.Values(t, m2Chart, render.Options{})
-	m := render.Render(t, ssChart, render.Options{Namespace: "shared-services", ValuesFiles: []string{ssChart + "/ci/minimal-values.yaml"}})
-	for _, key := range []string{"redis", "redisSessions", "search"} {
-		ext, err := store.Table("externalServices." + key)
-		require.NoError(t, err)
-		name := fmt.Sprint(ext["externalName"])
-		svcName, ns, _ := cutTwice(name)
-		require.Equal(t, "shared-services", ns, "externalServices.%s points into the shared-services namespace", key)
-		svc := render.Get[*corev1.Service](t, m, svcName)
-		assert.EqualValues(t, ext["port"], svc.Spec.Ports[0].Port, "externalServices.%s.port", key)
+	// The minimal scenario's tenant: release "shop" in namespace "test".
+	shared := render.Render(t, ssChart, render.Options{Namespace: "shared-services", ValuesFiles: []string{ssChart + "/ci/minimal-values.yaml"}})
+	for _, tc := range []struct {
+		chart    string
+		name     func(string) string
+		password string
+	}{
+		{m2Chart, m2Name, "MAGENTO_REDIS_PASSWORD"},
+		{m1Chart, m1Name, "OPENMAGE_REDIS_PASSWORD"},
+	} {
+		t.Run(tc.chart, func(t *testing.T) {
+			t.Parallel()
+			// The minimal scenario sets no Redis or externalServices value.
+			store := render.Render(t, tc.chart, render.Options{Namespace: "test", ValuesFiles: []string{tc.chart + "/ci/minimal-values.yaml"}})
+			components := []string{"redis", "redis-sessions"}
+			if tc.chart == m2Chart {
+				components = append(components, "search")
+			}
+			for _, component := range components {
+				ext := render.Get[*corev1.Service](t, store, tc.name(component))
+				svcName, ns, rest := cutTwice(ext.Spec.ExternalName)
+				require.Equal(t, "shared-services", ns, "%s points into the shared-services namespace", component)
+				assert.Equal(t, "svc.cluster.local", rest)
+				svc := render.Get[*corev1.Service](t, shared, svcName)
+				assert.Equal(t, svc.Spec.Ports[0].Port, ext.Spec.Ports[0].Port, component)
+			}
+			var ref *corev1.SecretKeySelector
+			for _, pt := range store.PodTemplates() {
+				for _, c := range render.Containers(pt.Spec) {
+					for _, e := range c.Env {
+						if e.Name == tc.password {
+							require.NotNil(t, e.ValueFrom, "%s of %s", e.Name, pt)
+							ref = e.ValueFrom.SecretKeyRef
+						}
+					}
+				}
+			}
+			require.NotNil(t, ref, "the store passes its Redis password to PHP")
+			copied := render.Get[*corev1.Secret](t, shared, ref.Name)
+			assert.Equal(t, "test", copied.Namespace, "shared-services puts the password into the store's namespace")
+			assert.Contains(t, copied.Data, ref.Key)
+			own := render.Get[*corev1.Secret](t, shared, "test-shop-redis")
+			assert.Equal(t, own.Data["password"], copied.Data[ref.Key], "the instances' password and the store's copy agree")
+		})
 	}
 }
 
 // cutTwice splits "svc.ns.svc.cluster.local" into svc and ns.
 func cutTwice(dns string) (svc, ns, rest string) {
-	var parts [3]string
-	n := 0
-	start := 0
-	for i := 0; i < len(dns) && n < 2; i++ {
-		if dns[i] == '.' {
-			parts[n] = dns[start:i]
-			n++
-			start = i + 1
-		}
-	}
-	parts[2] = dns[start:]
-	return parts[0], parts[1], parts[2]
+	svc, rest, _ = strings.Cut(dns, ".")
+	ns, rest, _ = strings.Cut(rest, ".")
+	return svc, ns, rest
 }
 
-// TestSharedServicesRedis: the cache instance evicts and keeps nothing on disk, the sessions
-// instance never evicts and writes an append-only file to a volume that outlives the release;
-// maxmemory leaves room under the memory limit.
+// TestSharedServicesRedis: a tenant's cache instance evicts and keeps nothing on disk, its
+// sessions instance never evicts and writes an append-only file to a volume that outlives the
+// release; maxmemory leaves room under the memory limit; both require the tenant's password.
 func TestSharedServicesRedis(t *testing.T) {
 	t.Parallel()
 	m := ssScenario(t, "minimal", nil)
@@ -70,22 +98,82 @@ func TestSharedServicesRedis(t *testing.T) {
 		persistent                   bool
 		maxmemory                    string
 	}{
-		{"cache", "allkeys-lru", "no", false, "maxmemory 192mb"},
-		{"sessions", "noeviction", "yes", true, "maxmemory 96mb"},
+		{"cache", "allkeys-lru", "no", false, "maxmemory 96mb"},
+		{"sessions", "noeviction", "yes", true, "maxmemory 48mb"},
 	} {
 		t.Run(tc.instance, func(t *testing.T) {
-			conf := render.Get[*corev1.ConfigMap](t, m, ssName("redis-"+tc.instance)).Data["redis.conf"]
+			name := "test-shop-redis-" + tc.instance
+			conf := render.Get[*corev1.ConfigMap](t, m, name).Data["redis.conf"]
 			assert.Contains(t, conf, "maxmemory-policy "+tc.policy+"\n")
 			assert.Contains(t, conf, "appendonly "+tc.appendonly+"\n")
 			assert.Contains(t, conf, tc.maxmemory+"\n")
-			sts := render.Get[*appsv1.StatefulSet](t, m, ssName("redis-"+tc.instance))
+			sts := render.Get[*appsv1.StatefulSet](t, m, name)
 			assert.Equal(t, tc.persistent, len(sts.Spec.VolumeClaimTemplates) == 1)
 			if tc.persistent {
 				require.NotNil(t, sts.Spec.PersistentVolumeClaimRetentionPolicy)
 				assert.Equal(t, appsv1.RetainPersistentVolumeClaimRetentionPolicyType, sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted)
 			}
+			c := sts.Spec.Template.Spec.Containers[0]
+			assert.Equal(t, []string{"valkey-server", "/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)"}, c.Command)
+			require.NotEmpty(t, c.Env)
+			assert.Equal(t, "test-shop-redis", c.Env[0].ValueFrom.SecretKeyRef.Name)
 		})
 	}
+}
+
+// TestSharedServicesTenants: three environments of one store get six instances, behind three
+// passwords, each reachable from its own namespace only; the namespaces are created with Pod
+// Security restricted, the client label, a quota and a limit range (production's quota and test's
+// limit range replaced), kept on uninstall like the passwords.
+func TestSharedServicesTenants(t *testing.T) {
+	t.Parallel()
+	m := ssScenario(t, "production", nil)
+	for _, env := range []string{"test", "acceptance", "production"} {
+		t.Run(env, func(t *testing.T) {
+			tenant := env + "-shop"
+			for _, which := range []string{"cache", "sessions"} {
+				name := tenant + "-redis-" + which
+				sts := render.Get[*appsv1.StatefulSet](t, m, name)
+				assert.Equal(t, tenant+"-redis", sts.Spec.Template.Spec.Containers[0].Env[0].ValueFrom.SecretKeyRef.Name, name)
+				np := render.Get[*networkingv1.NetworkPolicy](t, m, name)
+				require.Len(t, np.Spec.Ingress, 1)
+				require.Len(t, np.Spec.Ingress[0].From, 1)
+				assert.Equal(t, map[string]string{"kubernetes.io/metadata.name": env}, np.Spec.Ingress[0].From[0].NamespaceSelector.MatchLabels, "%s admits only its namespace", name)
+				assert.Equal(t, sts.Spec.Selector.MatchLabels, np.Spec.PodSelector.MatchLabels)
+			}
+			for _, secret := range []*corev1.Secret{render.Get[*corev1.Secret](t, m, tenant+"-redis"), render.GetIn[*corev1.Secret](t, m, env, "shop-shared-services")} {
+				assert.Equal(t, "keep", secret.Annotations["helm.sh/resource-policy"], secret.Name)
+			}
+			ns := render.Get[*corev1.Namespace](t, m, env)
+			assert.Empty(t, ns.Namespace, "a Namespace is cluster-scoped")
+			assert.Equal(t, "restricted", ns.Labels["pod-security.kubernetes.io/enforce"])
+			assert.Equal(t, "true", ns.Labels["magento-k8s.io/shared-services-client"])
+			assert.Equal(t, "shop", ns.Labels["example.com/team"])
+			assert.Equal(t, "keep", ns.Annotations["helm.sh/resource-policy"])
+			fullname := render.DefaultReleaseName + "-shared-services"
+			quota := render.GetIn[*corev1.ResourceQuota](t, m, env, fullname)
+			want := map[string]string{"test": "16", "acceptance": "16", "production": "48"}[env]
+			assert.Equal(t, want, quota.Spec.Hard.Name("requests.cpu", "").String())
+			limits := 0
+			for _, lr := range render.Find[*corev1.LimitRange](m) {
+				if lr.Namespace == env && lr.Name == fullname {
+					limits++
+				}
+			}
+			assert.Equal(t, map[bool]int{true: 0, false: 1}[env == "test"], limits, "test's limit range is overridden with none")
+		})
+	}
+	sts := render.Get[*appsv1.StatefulSet](t, m, "production-shop-redis-cache")
+	assert.Equal(t, "4Gi", sts.Spec.Template.Spec.Containers[0].Resources.Limits.Memory().String(), "a tenant's own resources")
+	assert.Contains(t, render.Get[*corev1.ConfigMap](t, m, "production-shop-redis-cache").Data["redis.conf"], "maxmemory-policy allkeys-lfu\n")
+	claims := render.Get[*appsv1.StatefulSet](t, m, "production-shop-redis-sessions").Spec.VolumeClaimTemplates
+	require.Len(t, claims, 1)
+	assert.Equal(t, "premium-rwo", *claims[0].Spec.StorageClassName)
+	// The shared instance beside them keeps its own name, password and client selector.
+	reports := render.Get[*appsv1.StatefulSet](t, m, ssName("redis-reports"))
+	assert.Equal(t, "shared-redis", reports.Spec.Template.Spec.Containers[0].Env[0].ValueFrom.SecretKeyRef.Name)
+	np := render.Get[*networkingv1.NetworkPolicy](t, m, ssName("redis-reports"))
+	assert.Equal(t, map[string]string{"magento-k8s.io/shared-services-client": "true"}, np.Spec.Ingress[0].From[0].NamespaceSelector.MatchLabels)
 }
 
 // TestSharedServicesOpenSearch: a single node runs single-node discovery; three nodes bootstrap
@@ -139,8 +227,18 @@ func TestSharedServicesBadValues(t *testing.T) {
 			want: []string{"redis.instances[0].resources.limits.memory is required"}},
 		{name: "OpenSearch heap from no limit", setJSON: map[string]string{"opensearch.resources.limits": `null`},
 			want: []string{"opensearch.resources.limits.memory is required"}},
-		{name: "OpenSearch Service named like a Redis one", set: map[string]string{"opensearch.serviceName": "redis"},
-			want: []string{"opensearch.serviceName", "redis.instances[0]"}},
+		{name: "OpenSearch Service named like a tenant's Redis", set: map[string]string{"opensearch.serviceName": "test-shop-redis-cache"},
+			want: []string{"opensearch.serviceName", "tenants[0].cache"}},
+		{name: "tenant name too long", setJSON: map[string]string{"tenants": `[{"namespace":"acceptance-environment","release":"webshop-netherlands"}]`},
+			want: []string{"tenants[0]", "longer than 37", "tenants[0].name"}},
+		{name: "one environment listed twice", setJSON: map[string]string{"tenants": `[{"namespace":"test","release":"shop"},{"namespace":"test","release":"shop","name":"other"}]`},
+			want: []string{"tenants[1]", "listed twice"}},
+		{name: "two environments with one name", setJSON: map[string]string{"tenants": `[{"namespace":"test","release":"shop","name":"t"},{"namespace":"acc","release":"shop","name":"t"}]`},
+			want: []string{"tenants[1]", "used twice"}},
+		{name: "tenants without Redis", set: map[string]string{"redis.enabled": "false"}, want: []string{"redis.enabled"}},
+		{name: "a tenant's cache that never evicts", set: map[string]string{"tenants[0].cache.maxmemoryPolicy": "noeviction"}, want: []string{"/tenants/0/cache/maxmemoryPolicy"}},
+		{name: "quota override for a namespace without tenants", setJSON: map[string]string{"namespaces.overrides": `{"prod":{"resourceQuota":{}}}`}, want: []string{"namespaces.overrides.prod"}},
+		{name: "tenant namespace that is not a DNS label", set: map[string]string{"tenants[0].namespace": "Test_Env"}, want: []string{"/tenants/0/namespace"}},
 		{name: "network policy letting everyone in", set: map[string]string{"networkPolicy.enabled": "true"},
 			want: []string{"networkPolicy.clientNamespaceSelector is required"}},
 		{name: "unknown eviction policy", setJSON: map[string]string{"redis.instances": `[{"name":"a","serviceName":"r","maxmemoryPolicy":"lru","resources":{"limits":{"memory":"1Gi"}}}]`},
@@ -164,12 +262,12 @@ func TestSharedServicesNotes(t *testing.T) {
 		want, notWant []string
 	}{
 		{"minimal", []string{
-			"redis.shared-services.svc.cluster.local:6379  (cache: maxmemory-policy allkeys-lru, not persisted)",
-			"redis-sessions.shared-services.svc.cluster.local:6379  (sessions: maxmemory-policy noeviction, persisted)",
+			"test/shop: test-shop-redis-cache and test-shop-redis-sessions, password in Secret test/shop-shared-services",
 			"http://opensearch.shared-services.svc.cluster.local:9200",
 			"opensearch.replicas is 1", "networkPolicy.enabled is false",
 		}, nil},
-		{"production", []string{"OpenSearch (3 node(s))"}, []string{"WARNINGS"}},
+		{"production", []string{"OpenSearch (3 node(s))", "production/shop: production-shop-redis-cache",
+			"redis-reports.shared-services.svc.cluster.local:6379  (reports: maxmemory-policy allkeys-lru, not persisted)"}, []string{"WARNINGS"}},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
 			t.Parallel()
@@ -179,6 +277,44 @@ func TestSharedServicesNotes(t *testing.T) {
 			}
 			for _, notWant := range tc.notWant {
 				assert.NotContains(t, notes, notWant)
+			}
+		})
+	}
+}
+
+// TestStoreSharedServicesTenant: how a store chart finds its tenant on the shared services: by
+// default "<namespace>-<release>", refused naming sharedServices.tenant when that is too long for
+// the tenant's objects; a tenant name of its own; a Redis of its own (magento.redis.host) leaves
+// the tenant's password alone.
+func TestStoreSharedServicesTenant(t *testing.T) {
+	t.Parallel()
+	for _, chart := range []string{m2Chart, m1Chart} {
+		name := map[string]func(string) string{m2Chart: m2Name, m1Chart: m1Name}[chart]
+		scenario := []string{chart + "/ci/minimal-values.yaml"}
+		t.Run(chart, func(t *testing.T) {
+			t.Parallel()
+			_, err := render.RenderE(t, chart, render.Options{Namespace: "acceptance-environment", ReleaseName: "webshop-netherlands", ValuesFiles: scenario})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "sharedServices.tenant")
+			assert.Contains(t, err.Error(), `"acceptance-environment-webshop-netherlands" is longer than 37`)
+
+			_, err = render.RenderE(t, chart, render.Options{ValuesFiles: scenario, SetValues: map[string]string{"sharedServices.tenant": "Shop_Acc"}})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "/sharedServices/tenant")
+
+			own := render.Render(t, chart, render.Options{ValuesFiles: scenario, SetValues: map[string]string{"sharedServices.tenant": "shop-acc", "sharedServices.namespace": "platform"}})
+			assert.Equal(t, "shop-acc-redis-cache.platform.svc.cluster.local", render.Get[*corev1.Service](t, own, name("redis")).Spec.ExternalName)
+			assert.Equal(t, "shop-acc-redis-sessions.platform.svc.cluster.local", render.Get[*corev1.Service](t, own, name("redis-sessions")).Spec.ExternalName)
+
+			private := render.Render(t, chart, render.Options{ValuesFiles: scenario, SetValues: map[string]string{"magento.redis.host": "redis.shop.internal", "magento.redis.password": "own"}})
+			for _, pt := range private.PodTemplates() {
+				for _, c := range render.Containers(pt.Spec) {
+					for _, e := range c.Env {
+						if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+							assert.NotEqual(t, "shop-shared-services", e.ValueFrom.SecretKeyRef.Name, "%s %s: a store on its own Redis does not read the tenant's password", pt, e.Name)
+						}
+					}
+				}
 			}
 		})
 	}

@@ -64,8 +64,9 @@ func TestMagento2UpgradeHook(t *testing.T) {
 	assert.Equal(t, m2Name("upgrade-env"), c.EnvFrom[0].ConfigMapRef.Name)
 	release := render.Get[*corev1.ConfigMap](t, m, m2Name("env")).Data
 	hosts := map[string]string{
-		"MAGENTO_REDIS_HOST":         "redis.shared-services.svc.cluster.local",
-		"MAGENTO_SESSION_REDIS_HOST": "redis-sessions.shared-services.svc.cluster.local",
+		// The release's tenant on the shared services: <namespace>-<release>.
+		"MAGENTO_REDIS_HOST":         "shop-test-shop-redis-cache.shared-services.svc.cluster.local",
+		"MAGENTO_SESSION_REDIS_HOST": "shop-test-shop-redis-sessions.shared-services.svc.cluster.local",
 		"MAGENTO_SEARCH_HOST":        "opensearch.shared-services.svc.cluster.local",
 	}
 	for key, value := range release {

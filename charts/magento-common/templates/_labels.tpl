@@ -31,14 +31,15 @@ app.kubernetes.io/component: {{ . }}
 {{- end -}}
 
 {{/*
-magento-common.labels.metadata: name, namespace, labels and annotations (commonAnnotations merged
-with the extra "annotations" dict) of an object.
+magento-common.labels.metadata: name, namespace (the release's, or "namespace" for an object the
+release puts into another one), labels and annotations (commonAnnotations merged with the extra
+"annotations" dict) of an object.
 Usage: {{- include "magento-common.labels.metadata" (dict "context" $ "component" "web" "name" $name "annotations" $a) | nindent 2 }}
 */}}
 {{- define "magento-common.labels.metadata" -}}
 {{- $ctx := .context -}}
 name: {{ .name }}
-namespace: {{ $ctx.Release.Namespace }}
+namespace: {{ default $ctx.Release.Namespace .namespace }}
 labels:
   {{- include "magento-common.labels.standard" (dict "context" $ctx "component" .component) | nindent 2 }}
 {{- $annotations := merge (dict) (default (dict) .annotations) (default (dict) $ctx.Values.commonAnnotations) }}

@@ -44,17 +44,17 @@ topologySpreadConstraints:
 
 {{/*
 magento-common.pod.metadata: labels and annotations of a pod template: the selector labels, the
-standard labels, the block's podLabels/podAnnotations (over the chart's podDefaults), the given extra annotations (checksums) and
+standard labels, the block's podLabels/podAnnotations (over the chart's podDefaults), the given extra labels and annotations (checksums) and
 the pod's deliberate kube-score exceptions (magento-common.kubeScore.annotations; `kubeScore`:
 extra check IDs).
-Usage: {{- include "magento-common.pod.metadata" (dict "context" $ "component" "web" "values" .Values.web "annotations" $checksums) | nindent 4 }}
+Usage: {{- include "magento-common.pod.metadata" (dict "context" $ "component" "web" "values" .Values.web "labels" $labels "annotations" $checksums) | nindent 4 }}
 */}}
 {{- define "magento-common.pod.metadata" -}}
 {{- $ctx := .context -}}
 {{- $v := include "magento-common.pod.layered" . | fromJson -}}
 labels:
   {{- include "magento-common.labels.standard" (dict "context" $ctx "component" .component) | nindent 2 }}
-  {{- with $v.podLabels }}
+  {{- with merge (dict) (default (dict) .labels) (default (dict) $v.podLabels) }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
 {{- $kubeScore := include "magento-common.kubeScore.annotations" (dict "context" $ctx "extra" .kubeScore) | fromYaml }}

@@ -1,18 +1,14 @@
 {{/*
-shared.redis.conf: the redis.conf of one redis.instances entry: no protected mode (NetworkPolicy and
+shared.redis.conf: the redis.conf of one instance (an entry of shared.redis.instances): no protected mode (NetworkPolicy and
 requirepass guard it), its databases and memory limit (shared.redis.maxmemory) with its eviction
 policy, and an append-only file only when it persists to its volume.
-Usage: {{ include "shared.redis.conf" (dict "context" $ "instance" $inst "index" $i) }}
+Usage: {{ include "shared.redis.conf" (dict "context" $ "instance" $inst) }}
 */}}
 {{- define "shared.redis.conf" -}}
 {{- $ctx := .context -}}
 {{- $r := $ctx.Values.redis -}}
 {{- $inst := .instance -}}
-{{- $i := .index -}}
-{{- $persistent := false -}}
-{{- if $inst.persistence -}}
-{{- $persistent = $inst.persistence.enabled | default false -}}
-{{- end -}}
+{{- $persistent := $inst.persistence.enabled | default false -}}
 {{- printf `# Rendered by the shared-services chart: instance %q (%s).
 bind * -::*
 protected-mode no
@@ -29,5 +25,5 @@ timeout 0
 save ""
 appendonly %s
 appendfsync everysec
-` $inst.name (ternary "persisted to its volume" "in memory only" $persistent) (int $r.databases) (include "shared.redis.maxmemory" (dict "context" $ctx "instance" $inst "index" $i) | int) $inst.maxmemoryPolicy (ternary "yes" "no" $persistent) -}}
+` $inst.name (ternary "persisted to its volume" "in memory only" $persistent) (int $r.databases) (include "shared.redis.maxmemory" (dict "context" $ctx "instance" $inst) | int) $inst.maxmemoryPolicy (ternary "yes" "no" $persistent) -}}
 {{- end -}}

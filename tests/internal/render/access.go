@@ -32,6 +32,24 @@ func Get[T runtime.Object](tb testing.TB, m *Manifests, name string) T {
 	return zero
 }
 
+// GetIn is Get for a release that renders objects of one name into several namespaces (the
+// shared-services chart's per-environment objects): the object of type T named name in namespace.
+func GetIn[T runtime.Object](tb testing.TB, m *Manifests, namespace, name string) T {
+	tb.Helper()
+	var found []string
+	for _, o := range m.Objects {
+		if v, ok := o.Obj.(T); ok {
+			if o.Name == name && o.Namespace == namespace {
+				return v
+			}
+			found = append(found, o.Namespace+"/"+o.Name)
+		}
+	}
+	var zero T
+	tb.Fatalf("no %T %s/%s rendered; of that type: [%s]", zero, namespace, name, strings.Join(found, ", "))
+	return zero
+}
+
 // Find returns every object of type T in rendered order.
 func Find[T runtime.Object](m *Manifests) []T {
 	var out []T
