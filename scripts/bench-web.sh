@@ -7,12 +7,22 @@
 # per side with their spread, errors, and the ratios chart/Debian. Figures only: nothing fails on
 # them. Needs root, like the config tier.
 #
-# Usage: sudo bash scripts/bench-web.sh [rounds [seconds]]   (default 3 rounds of 5 s per path)
+# With "varnish" first, the same through Varnish: the chart's Varnish pod (its VCL) and Debian's
+# stock varnishd + default.vcl in front of the same web pod, on a cached page. With "knee" first,
+# the web pod alone at rising load: throughput, p99 and the pod's CPU as a share of its request,
+# the knee where p99 starts to climb, against the HPA's target utilisation.
+#
+# Usage: sudo bash scripts/bench-web.sh [varnish|knee] [rounds [seconds]]   (default 3 rounds of 5 s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench=BenchmarkWebPodVsDebian
+case ${1:-} in
+  varnish) bench=BenchmarkVarnishVsDebian; shift ;;
+  knee) bench=BenchmarkWebPodKnee; shift ;;
+esac
 bash scripts/packages.sh >/dev/null
 export PATH="${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}/bin:$PATH"
 export BENCH_ROUNDS=${1:-3} BENCH_SECONDS=${2:-5}
-echo "bench-web: go test ./tests/config/ -run '^\$' -bench BenchmarkWebPodVsDebian -benchtime 1x (rounds $BENCH_ROUNDS, $BENCH_SECONDS s each)"
-go test ./tests/config/ -run '^$' -bench BenchmarkWebPodVsDebian -benchtime 1x -count 1 -timeout 60m |
+echo "bench-web: go test ./tests/config/ -run '^\$' -bench $bench -benchtime 1x (rounds $BENCH_ROUNDS, $BENCH_SECONDS s each)"
+go test ./tests/config/ -run '^$' -bench "$bench" -benchtime 1x -count 1 -timeout 60m |
   grep -Ev '^(goos|goarch|pkg|cpu|PASS)'

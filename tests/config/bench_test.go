@@ -130,34 +130,50 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 	front := debianPaths[len(debianPaths)-1]
 	loads = append(loads, load{fmt.Sprintf("%s, %d conns (4× pm.max_children %d)", front.name, 4*maxChildren, maxChildren), front.path, 4 * maxChildren})
 
+	names := make([]string, len(loads))
+	for i, l := range loads {
+		names[i] = l.name
+	}
 	for b.Loop() {
-		chart := make([][]wrkResult, len(loads))
-		deb := make([][]wrkResult, len(loads))
-		for round := range rounds {
-			for i, l := range loads {
-				runChart := func() { chart[i] = append(chart[i], runWrk(b, w.Netns, l.conns, seconds, chartURL+l.path)) }
-				runDebian := func() { deb[i] = append(deb[i], runWrk(b, debian.Netns, l.conns, seconds, debianURL+l.path)) }
-				if round%2 == 0 {
-					runChart()
-					runDebian()
-				} else {
-					runDebian()
-					runChart()
-				}
+		sideBySide(b, fmt.Sprintf("web pod (magento2 production scenario%s) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d", withSet(set), rounds, seconds, runtime.NumCPU()),
+			"path", names, rounds,
+			func(i int) wrkResult { return runWrk(b, w.Netns, loads[i].conns, seconds, chartURL+loads[i].path) },
+			func(i int) wrkResult {
+				return runWrk(b, debian.Netns, loads[i].conns, seconds, debianURL+loads[i].path)
+			})
+	}
+}
+
+// sideBySide runs every load on both sides in alternating rounds, the chart first in even rounds
+// and Debian first in odd ones, and prints the table: per load the median requests/s and p99 of
+// each side with their spread (min–max), the failed requests, and the ratios chart/Debian of the
+// medians (also reported as the benchmark's ratio-N metrics).
+func sideBySide(b *testing.B, title, what string, names []string, rounds int, chart, debian func(i int) wrkResult) {
+	b.Helper()
+	c := make([][]wrkResult, len(names))
+	d := make([][]wrkResult, len(names))
+	for round := range rounds {
+		for i := range names {
+			if round%2 == 0 {
+				c[i] = append(c[i], chart(i))
+				d[i] = append(d[i], debian(i))
+			} else {
+				d[i] = append(d[i], debian(i))
+				c[i] = append(c[i], chart(i))
 			}
 		}
-		fmt.Printf("\nweb pod (magento2 production scenario%s) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d\n", withSet(set), rounds, seconds, runtime.NumCPU())
-		fmt.Println("| path | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |")
-		fmt.Println("|---|---|---|---|---|---|---|---|")
-		for i, l := range loads {
-			cr, dr := stats(chart[i], func(r wrkResult) float64 { return r.rate }), stats(deb[i], func(r wrkResult) float64 { return r.rate })
-			cp, dp := stats(chart[i], func(r wrkResult) float64 { return r.p99ms }), stats(deb[i], func(r wrkResult) float64 { return r.p99ms })
-			fmt.Printf("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f | %d / %d |\n",
-				l.name, cr.median, cr.min, cr.max, dr.median, dr.min, dr.max, cr.median/dr.median,
-				cp.median, cp.min, cp.max, dp.median, dp.min, dp.max, cp.median/dp.median,
-				errorsOf(chart[i]), errorsOf(deb[i]))
-			b.ReportMetric(cr.median/dr.median, fmt.Sprintf("ratio-%d", i))
-		}
+	}
+	fmt.Printf("\n%s\n", title)
+	fmt.Printf("| %s | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |\n", what)
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for i, name := range names {
+		cr, dr := stats(c[i], func(r wrkResult) float64 { return r.rate }), stats(d[i], func(r wrkResult) float64 { return r.rate })
+		cp, dp := stats(c[i], func(r wrkResult) float64 { return r.p99ms }), stats(d[i], func(r wrkResult) float64 { return r.p99ms })
+		fmt.Printf("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f | %d / %d |\n",
+			name, cr.median, cr.min, cr.max, dr.median, dr.min, dr.max, cr.median/dr.median,
+			cp.median, cp.min, cp.max, dp.median, dp.min, dp.max, cp.median/dp.median,
+			errorsOf(c[i]), errorsOf(d[i]))
+		b.ReportMetric(cr.median/dr.median, fmt.Sprintf("ratio-%d", i))
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,17 +22,7 @@ import (
 	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
-
-// Debian's Redis 7.0 stands in for the Valkey image: the rendered redis.conf must suit both, and
-// the readiness probe's client (valkey-cli, redis-cli) reads REDISCLI_AUTH in both. The metrics
-// sidecar is redis_exporter at the version the chart's image pins (scripts/build-tools.sh).
-var redisPrograms = map[string]string{
-	"valkey-server":  "/usr/bin/redis-server",
-	"valkey-cli":     "/usr/bin/redis-cli",
-	"redis_exporter": filepath.Join(repo.ToolsBinDir(), "redis_exporter"),
-}
 
 // redisConn is a minimal RESP client for the checks below.
 type redisConn struct {
@@ -122,7 +111,7 @@ func runRedisPod(t *testing.T, m *render.Manifests, pre *existing.Objects, sts *
 	pre.RequireComplete(t, m)
 	configMaps, secrets := pre.Data(m)
 	spec := podrun.StatefulSetPod(sts.Name, sts.Spec.Template.Spec, sts.Spec.VolumeClaimTemplates, 0)
-	pod := podrun.Start(t, spec, podrun.Options{Programs: redisPrograms, ConfigMaps: configMaps, Secrets: secrets, VolumeFiles: volumeFiles})
+	pod := podrun.Start(t, spec, podrun.Options{Programs: programs, ConfigMaps: configMaps, Secrets: secrets, VolumeFiles: volumeFiles})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(t, pod.WaitReady(ctx), "redis pod ready")

@@ -36,8 +36,13 @@ const (
 var programs = map[string]string{
 	"php-fpm": "/usr/sbin/php-fpm8.2",
 	"php":     "/usr/bin/php8.2",
-	// Built from its Go module by scripts/build-tools.sh, as the exporter image holds it.
+	// Built from their Go modules by scripts/build-tools.sh, as the exporter image holds them.
 	"nginx-prometheus-exporter": filepath.Join(repo.ToolsBinDir(), "nginx-prometheus-exporter"),
+	"redis_exporter":            filepath.Join(repo.ToolsBinDir(), "redis_exporter"),
+	// Debian's Redis 7.0 stands in for the Valkey image: the rendered redis.conf must suit both,
+	// and the readiness probe's client (valkey-cli, redis-cli) reads REDISCLI_AUTH in both.
+	"valkey-server": "/usr/bin/redis-server",
+	"valkey-cli":    "/usr/bin/redis-cli",
 }
 
 // webPod is a running web pod with what it was rendered from.

@@ -121,12 +121,7 @@ func TestMagento1Lifecycle(t *testing.T) {
 // CronJob dispatches its mode and ends.
 func TestMagento1RealNode(t *testing.T) {
 	t.Parallel()
-	requireRealNode(t)
-	shared := testCluster.Namespace(t, "m1-real-shared")
-	store := testCluster.Namespace(t, "m1-real-store")
-	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart), tenantValues(t, store)}, nil)
-
-	storeDatabase(t, store, "openmage", "openmage", "change-me") // the minimal scenario's database
+	shared, store := storeOnSharedServices(t, "m1-real", "openmage")
 	install(t, m1Chart, store, []string{m1Chart + "/ci/minimal-values.yaml", realNodeValues(t, m1Chart), valuesFile(t, "m1-store-real", map[string]any{
 		"magento":        map[string]any{"database": map[string]any{"host": "db." + store + ".svc.cluster.local"}},
 		"sharedServices": map[string]any{"namespace": shared},

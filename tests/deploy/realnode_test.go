@@ -88,13 +88,7 @@ func valuesFile(t *testing.T, name string, values map[string]any) string {
 // real, and a cron run creates a pod that runs cron:run and exits.
 func TestMagento2RealNode(t *testing.T) {
 	t.Parallel()
-	requireRealNode(t)
-	shared := testCluster.Namespace(t, "real-shared")
-	store := testCluster.Namespace(t, "real-store")
-
-	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart), tenantValues(t, store)}, nil)
-
-	storeDatabase(t, store, "magento", "magento", "change-me") // the minimal scenario's database
+	shared, store := storeOnSharedServices(t, "real", "magento")
 	app := imageRef(t, "app")
 	install(t, m2Chart, store, []string{m2Chart + "/ci/minimal-values.yaml", valuesFile(t, "store-real", map[string]any{
 		"image":          map[string]string{"registry": app["registry"], "repository": app["repository"], "tag": app["tag"]},
@@ -136,6 +130,20 @@ func TestMagento2RealNode(t *testing.T) {
 	t.Run("a cron run runs cron:run and ends", func(t *testing.T) {
 		assert.Contains(t, runFromCronJob(t, store, m2Name("cron-main"), "cron-main-now", nil), "stub: cron:run")
 	})
+}
+
+// storeOnSharedServices makes a shared-services namespace and a store namespace (prefix-shared,
+// prefix-store), installs shared-services' minimal scenario on the real node with the store's
+// release as its tenant, and the store's MariaDB (database and user db, the minimal scenarios'
+// password). It returns both namespaces.
+func storeOnSharedServices(t *testing.T, prefix, db string) (shared, store string) {
+	t.Helper()
+	requireRealNode(t)
+	shared = testCluster.Namespace(t, prefix+"-shared")
+	store = testCluster.Namespace(t, prefix+"-store")
+	install(t, ssChart, shared, []string{ssChart + "/ci/minimal-values.yaml", realNodeValues(t, ssChart), tenantValues(t, store)}, nil)
+	storeDatabase(t, store, db, db, "change-me")
+	return shared, store
 }
 
 // storeDatabase installs a MariaDB (scripts/demo-database, release "db": Service db.<ns>) on the

@@ -1,0 +1,131 @@
+package config_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
+)
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on Linux).
+const clockTicks = 100
+
+// netnsCPUSeconds is the CPU time (user + system, seconds) used so far by every process whose
+// network namespace is the named one (/run/netns/<netns>), except those named in skip (the load
+// generator). Processes that ended in between are not counted: the web pod's workers live for
+// pm.max_requests requests.
+func netnsCPUSeconds(tb testing.TB, netns string, skip ...string) float64 {
+	tb.Helper()
+	want, err := os.Stat("/run/netns/" + netns)
+	require.NoError(tb, err)
+	entries, err := os.ReadDir("/proc")
+	require.NoError(tb, err)
+	var ticks int64
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		ns, err := os.Stat(filepath.Join("/proc", e.Name(), "ns", "net"))
+		if err != nil || !os.SameFile(ns, want) {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, split after ")".
+		open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
+		if open < 0 || end < 0 {
+			continue
+		}
+		comm := string(stat[open+1 : end])
+		skipped := false
+		for _, s := range skip {
+			skipped = skipped || comm == s
+		}
+		fields := strings.Fields(string(stat[end+1:]))
+		if skipped || len(fields) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks += utime + stime
+	}
+	return float64(ticks) / clockTicks
+}
+
+// BenchmarkWebPodKnee loads the production scenario's web pod on the front controller at rising
+// concurrency (1 connection up to 4× pm.max_children; BENCH_SECONDS per level) and prints per
+// level the throughput, the p99, the CPU the pod's processes used (cores; wrk excluded) and that
+// as a share of the pod's CPU request, the unit of the HorizontalPodAutoscaler's target. The knee
+// is the lowest level that reaches 90% of the best throughput: beyond it more load only queues,
+// and p99 climbs. Autoscaling starts before latency does when the HPA's
+// targetCPUUtilizationPercentage is below the utilisation at the knee; the table ends with both.
+// Run it with scripts/bench-web.sh knee.
+func BenchmarkWebPodKnee(b *testing.B) {
+	seconds := envInt(b, "BENCH_SECONDS", 5)
+	opts := render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}}
+	w := startWebPod(b, opts)
+	url := "http://127.0.0.1:" + strconv.Itoa(w.port2(b, "nginx", "http")) + debianPaths[len(debianPaths)-1].path
+	maxChildren := w.pmMaxChildren(b)
+	var request float64
+	for _, c := range render.Get[*appsv1.Deployment](b, w.manifests, m2Name("web")).Spec.Template.Spec.Containers {
+		request += c.Resources.Requests.Cpu().AsApproximateFloat64()
+	}
+	require.Positive(b, request, "the web pod requests CPU")
+	autoscaling, err := w.values.Table("autoscaling")
+	require.NoError(b, err)
+	target := fmt.Sprint(autoscaling["targetCPUUtilizationPercentage"])
+
+	var levels []int
+	for c := 1; c < 4*maxChildren; c *= 2 {
+		levels = append(levels, c)
+	}
+	levels = append(levels, 4*maxChildren)
+	type row struct {
+		conns      int
+		r          wrkResult
+		cores, pct float64
+	}
+	for b.Loop() {
+		var rows []row
+		best := 0.0
+		for _, c := range levels {
+			before, start := netnsCPUSeconds(b, w.Netns, "wrk"), time.Now()
+			r := runWrk(b, w.Netns, c, seconds, url)
+			cores := (netnsCPUSeconds(b, w.Netns, "wrk") - before) / time.Since(start).Seconds()
+			rows = append(rows, row{c, r, cores, 100 * cores / request})
+			best = max(best, r.rate)
+		}
+		fmt.Printf("\nweb pod (magento2 production scenario) on the front controller at rising load, %d s per level, CPU request %.2f cores, pm.max_children %d\n", seconds, request, maxChildren)
+		fmt.Println("| conns | req/s | p99 ms | errors | pod CPU (cores) | of the request |")
+		fmt.Println("|---|---|---|---|---|---|")
+		knee := -1
+		for i, r := range rows {
+			mark := ""
+			if knee < 0 && r.r.rate >= 0.9*best {
+				knee, mark = i, " ← knee"
+			}
+			fmt.Printf("| %d%s | %.0f | %.1f | %d | %.2f | %.0f%% |\n", r.conns, mark, r.r.rate, r.r.p99ms, r.r.errors, r.cores, r.pct)
+		}
+		k := rows[knee]
+		fmt.Printf("knee: %d conns, %.0f%% of the CPU request (p99 %.1f ms; %.1f ms at 1 conn); HPA targetCPUUtilizationPercentage %s%%: autoscaling starts %s latency climbs\n",
+			k.conns, k.pct, k.r.p99ms, rows[0].r.p99ms, target, map[bool]string{true: "before", false: "after"}[k.pct > mustFloat(b, target)])
+		b.ReportMetric(k.pct, "knee-%")
+	}
+}
+
+func mustFloat(tb testing.TB, s string) float64 {
+	tb.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	require.NoError(tb, err, s)
+	return f
+}
