@@ -19,8 +19,8 @@ import (
 )
 
 // debianVarnishPort is where Debian's stock varnishd listens beside the chart's (which takes
-// varnish.port, 6081, Debian's own default).
-const debianVarnishPort = 6091
+// varnish.port, 6081, Debian's own default, and the purge port).
+const debianVarnishPort = 6181
 
 // startDebianVarnish runs Debian's varnishd as its varnish.service starts it (-F, -s malloc,256m)
 // with Debian's stock /etc/varnish/default.vcl, whose only backend is pointed at the web pod's
