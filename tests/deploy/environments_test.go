@@ -135,8 +135,6 @@ echo "sessions $(%[1]s %[3]s INFO stats | grep evicted_keys)"
 // completes and returns its logs.
 func redisJob(t *testing.T, ns, name, script string) string {
 	t.Helper()
-	cs := clientset(t)
-	ctx := context.Background()
 	quantity := resource.MustParse
 	job := &batchv1.Job{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
@@ -170,18 +168,5 @@ func redisJob(t *testing.T, ns, name, script string) string {
 			}},
 		},
 	}
-	_, err := cs.BatchV1().Jobs(ns).Create(ctx, job, metav1.CreateOptions{})
-	require.NoError(t, err)
-	eventually(t, "Job "+name+" complete", 3*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-		j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return false, err.Error()
-		}
-		return j.Status.Succeeded+j.Status.Failed > 0, "running"
-	})
-	logs := jobLogs(t, ns, name)
-	j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
-	require.NoError(t, err)
-	require.Equal(t, int32(1), j.Status.Succeeded, "Job %s/%s: %s", ns, name, logs)
-	return logs
+	return runJob(t, ns, job, 3*time.Minute)
 }

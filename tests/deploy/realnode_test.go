@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,17 +343,31 @@ func runFromCronJob(t *testing.T, ns, cronJob, name string, command []string) st
 	if command != nil {
 		spec.Template.Spec.Containers[0].Command = command
 	}
-	job := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: *spec}
-	_, err = cs.BatchV1().Jobs(ns).Create(ctx, job, metav1.CreateOptions{})
+	return runJob(t, ns, &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: *spec}, 2*time.Minute)
+}
+
+// runJob creates job in ns, waits (at most timeout) until it has succeeded or failed for good
+// (its Failed condition: retries spent), requires that it succeeded and returns its pods' logs.
+func runJob(t *testing.T, ns string, job *batchv1.Job, timeout time.Duration) string {
+	t.Helper()
+	cs := clientset(t)
+	_, err := cs.BatchV1().Jobs(ns).Create(context.Background(), job, metav1.CreateOptions{})
 	require.NoError(t, err)
-	eventually(t, "Job "+name+" complete", 2*time.Minute, time.Second, func(ctx context.Context) (bool, string) {
-		j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
+	var succeeded bool
+	eventually(t, "Job "+job.Name+" complete", timeout, time.Second, func(ctx context.Context) (bool, string) {
+		j, err := cs.BatchV1().Jobs(ns).Get(ctx, job.Name, metav1.GetOptions{})
 		if err != nil {
 			return false, err.Error()
 		}
-		return j.Status.Succeeded == 1, fmt.Sprintf("succeeded %d failed %d", j.Status.Succeeded, j.Status.Failed)
+		succeeded = j.Status.Succeeded > 0
+		failed := slices.ContainsFunc(j.Status.Conditions, func(c batchv1.JobCondition) bool {
+			return c.Type == batchv1.JobFailed && c.Status == corev1.ConditionTrue
+		})
+		return succeeded || failed, fmt.Sprintf("succeeded %d failed %d", j.Status.Succeeded, j.Status.Failed)
 	})
-	return jobLogs(t, ns, name)
+	logs := jobLogs(t, ns, job.Name)
+	require.True(t, succeeded, "Job %s/%s failed: %s", ns, job.Name, logs)
+	return logs
 }
 
 // realNodeValues writes the values that put a chart's scenario onto the real node: every image
