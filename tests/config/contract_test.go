@@ -16,7 +16,6 @@ import (
 
 	"github.com/magento-k8s/charts/tests/internal/existing"
 	"github.com/magento-k8s/charts/tests/internal/render"
-	"github.com/magento-k8s/charts/tests/internal/repo"
 )
 
 // contractDump runs in a Magento container in place of its command: it includes app/etc/env.php
@@ -296,9 +295,8 @@ func magentoContainers(t *testing.T, m *render.Manifests, docRoot string) []mage
 // chart's php.ini (magento.php.ini) in force.
 func TestMagento2EnvPhpContract(t *testing.T) {
 	t.Parallel()
-	for _, s := range repo.Scenarios(t, m2Chart) {
-		opts := render.Options{ValuesFiles: s.ValuesFiles()}
-		m := render.Render(t, m2Chart, opts)
+	for _, s := range render.Scenarios(t, m2Chart) {
+		opts, m := s.Options, s.Manifests
 		vals := render.Values(t, m2Chart, opts)
 		docRoot, err := vals.PathValue("podDefaults.documentRoot")
 		require.NoError(t, err)

@@ -52,9 +52,16 @@ func stubApp(t *testing.T, exit, sleep map[string]int) string {
 // stubAppWith returns the stub store with behaviour as app/etc/stub.json.
 func stubAppWith(t *testing.T, behaviour map[string]any) string {
 	t.Helper()
+	return stubTree(t, "app", behaviour)
+}
+
+// stubTree returns a copy of the stub tree tests/config/testdata/<tree> (the Magento 2 store
+// "app" or "openmage") whose app/etc/stub.json holds state: how the stub behaves in this test.
+func stubTree(t *testing.T, tree string, state map[string]any) string {
+	t.Helper()
 	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(repo.Root(t), "tests/config/testdata/app"))))
-	raw, err := json.Marshal(behaviour)
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(repo.Root(t), "tests/config/testdata", tree))))
+	raw, err := json.Marshal(state)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "app/etc/stub.json"), raw, 0o644))
 	return dir
@@ -178,9 +185,8 @@ func TestMagento2UpgradeJob(t *testing.T) {
 // user, with its groups' use_separate_process turned off, and exits by itself.
 func TestMagento2CronJobs(t *testing.T) {
 	t.Parallel()
-	for _, s := range repo.Scenarios(t, m2Chart) {
-		opts := render.Options{ValuesFiles: s.ValuesFiles()}
-		m := render.Render(t, m2Chart, opts)
+	for _, s := range render.Scenarios(t, m2Chart) {
+		opts, m := s.Options, s.Manifests
 		for _, cj := range render.Find[*batchv1.CronJob](m) {
 			if cj.Name == m2Name("upgrade") || cj.Name == m2Name("consumers") {
 				continue // the manual upgrade (the upgrade Job's pod) and the consumers: own tests

@@ -166,12 +166,7 @@ type openmageCall struct {
 // stubOpenMage returns a copy of the stub OpenMage tree with app/etc/stub.json as state says.
 func stubOpenMage(t *testing.T, state map[string]any) fs.FS {
 	t.Helper()
-	dir := t.TempDir()
-	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(repo.Root(t), "tests/config/testdata/openmage"))))
-	raw, err := json.Marshal(state)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "app/etc/stub.json"), raw, 0o644))
-	return os.DirFS(dir)
+	return os.DirFS(stubTree(t, "openmage", state))
 }
 
 // openmageCalls reads the stub's call log from the pod's var volume, as "call (argv…)" strings,
@@ -265,9 +260,8 @@ func TestMagento1SetupJob(t *testing.T) {
 // Job's maintenance flag on the shared media volume, the run is skipped.
 func TestMagento1CronJobs(t *testing.T) {
 	t.Parallel()
-	for _, s := range repo.Scenarios(t, m1Chart) {
-		opts := render.Options{ValuesFiles: s.ValuesFiles()}
-		m := render.Render(t, m1Chart, opts)
+	for _, s := range render.Scenarios(t, m1Chart) {
+		opts, m := s.Options, s.Manifests
 		cronJobs := render.Find[*batchv1.CronJob](m)
 		require.Len(t, cronJobs, 2, "%s: one CronJob per cron.php mode", s.Name)
 		for _, cj := range cronJobs {

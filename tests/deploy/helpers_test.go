@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"github.com/gruntwork-io/terratest/modules/logger"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/magento-k8s/charts/tests/internal/existing"
@@ -135,4 +138,47 @@ func helmCLI(tb testing.TB, bin, ns string, valuesFiles []string, set map[string
 		return fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, out)
 	}
 	return nil
+}
+
+// storedCryptKey returns the crypt key in the release's crypt key Secret.
+func storedCryptKey(t *testing.T, ns, secret string) string {
+	t.Helper()
+	s, err := clientset(t).CoreV1().Secrets(ns).Get(context.Background(), secret, metav1.GetOptions{})
+	require.NoError(t, err, "the crypt key Secret")
+	return string(s.Data["crypt-key"])
+}
+
+// keyChange is an upgrade of an installed store release with another crypt key, then its
+// uninstall (helmCLI's bin, ns and --wait arguments).
+type keyChange struct {
+	bin, ns, release, chart string
+	values                  []string
+	set                     map[string]string // the upgrade's values, with the other crypt key
+	wait                    []string
+	secret, web             string // the crypt key Secret and the web Deployment
+}
+
+// checkKeyRefusedThenUninstall: the upgrade with another crypt key is refused at render time
+// naming the key (the chart looks up the stored one: encrypted data would become unreadable)
+// and leaves the stored key alone; helm uninstall then removes the web Deployment and keeps the
+// crypt key.
+func checkKeyRefusedThenUninstall(t *testing.T, c keyChange, key string) {
+	t.Helper()
+	err := helmCLI(t, c.bin, c.ns, c.values, c.set, append([]string{"upgrade", c.release, c.chart}, c.wait...)...)
+	require.Error(t, err, "helm upgrade with another crypt key")
+	assert.Contains(t, err.Error(), "magento.cryptKey.value differs from the key already stored")
+	assert.Equal(t, key, storedCryptKey(t, c.ns, c.secret), "the crypt key after the refused upgrade")
+
+	require.NoError(t, helmCLI(t, c.bin, c.ns, nil, nil, append([]string{"uninstall", c.release}, c.wait...)...), "helm uninstall")
+	_, err = clientset(t).AppsV1().Deployments(c.ns).Get(context.Background(), c.web, metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "the web Deployment is gone: %v", err)
+	assert.Equal(t, key, storedCryptKey(t, c.ns, c.secret), "the crypt key survives helm uninstall")
+}
+
+// getJSON GETs path with get (realWebService's), requires 200 and decodes the body into out.
+func getJSON(t *testing.T, get func(t *testing.T, path string) (int, string), path string, out any) {
+	t.Helper()
+	status, body := get(t, path)
+	require.Equal(t, 200, status, body)
+	require.NoError(t, json.Unmarshal([]byte(body), out), body)
 }

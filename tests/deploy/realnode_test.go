@@ -103,13 +103,11 @@ func TestMagento2RealNode(t *testing.T) {
 
 	get := realWebService(t, store, m2Name("web"), "/health_check.php")
 	t.Run("pages reach the database and Redis", func(t *testing.T) {
-		status, body := get(t, "/?reach=1")
-		require.Equal(t, 200, status, body)
 		var page struct {
 			Config map[string]any    `json:"config"`
 			Reach  map[string]string `json:"reach"`
 		}
-		require.NoError(t, json.Unmarshal([]byte(body), &page), body)
+		getJSON(t, get, "/?reach=1", &page)
 		assert.Equal(t, "admin", page.Config["backend"].(map[string]any)["frontName"], "the chart's env.php, not the image's")
 		assertReached(t, page.Reach, shared, "cache", "page_cache", "session")
 	})

@@ -16,6 +16,8 @@ import (
 
 	"github.com/gruntwork-io/terratest/modules/random"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/kv"
 )
 
 // programDir is where, in a container's root, Options.Programs are linked (first on PATH).
@@ -57,7 +59,7 @@ func (p *Pod) command(c corev1.Container, log *os.File) (*exec.Cmd, error) {
 		"unshare", "--mount", "--propagation", "private", "--pid", "--fork", "--kill-child",
 		"/bin/sh", "-ec", script, "podrun"}, argv...)
 	cmd := exec.Command("ip", args...)
-	cmd.Env = envList(env)
+	cmd.Env = kv.Pairs(env)
 	cmd.Stdout = log
 	cmd.Stderr = log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -297,42 +299,44 @@ func expand(args []string, env map[string]string) []string {
 // env resolves the container's environment from the rendered ConfigMaps and Secrets.
 func (p *Pod) env(c corev1.Container) (map[string]string, error) {
 	env := map[string]string{"PATH": defaultPath, "HOSTNAME": "podrun"}
+	sources := map[string]map[string]map[string]string{"ConfigMap": p.opts.ConfigMaps, "Secret": {}}
+	for name, data := range p.opts.Secrets {
+		sources["Secret"][name] = map[string]string{}
+		for k, v := range data {
+			sources["Secret"][name][k] = string(v)
+		}
+	}
 	for _, ef := range c.EnvFrom {
+		kind, name, optional := "ConfigMap", "", (*bool)(nil)
 		switch {
 		case ef.ConfigMapRef != nil:
-			data, ok := p.opts.ConfigMaps[ef.ConfigMapRef.Name]
-			if !ok && (ef.ConfigMapRef.Optional == nil || !*ef.ConfigMapRef.Optional) {
-				return nil, fmt.Errorf("podrun: container %s: envFrom ConfigMap %s is not among the pod's ConfigMaps", c.Name, ef.ConfigMapRef.Name)
-			}
-			for k, v := range data {
-				env[ef.Prefix+k] = v
-			}
+			name, optional = ef.ConfigMapRef.Name, ef.ConfigMapRef.Optional
 		case ef.SecretRef != nil:
-			data, ok := p.opts.Secrets[ef.SecretRef.Name]
-			if !ok && (ef.SecretRef.Optional == nil || !*ef.SecretRef.Optional) {
-				return nil, fmt.Errorf("podrun: container %s: envFrom Secret %s is not among the pod's Secrets", c.Name, ef.SecretRef.Name)
-			}
-			for k, v := range data {
-				env[ef.Prefix+k] = string(v)
-			}
+			kind, name, optional = "Secret", ef.SecretRef.Name, ef.SecretRef.Optional
+		default:
+			continue
+		}
+		data, ok := sources[kind][name]
+		if !ok && (optional == nil || !*optional) {
+			return nil, fmt.Errorf("podrun: container %s: envFrom %s %s is not among the pod's %ss", c.Name, kind, name, kind)
+		}
+		for k, v := range data {
+			env[ef.Prefix+k] = v
 		}
 	}
 	for _, e := range c.Env {
 		switch {
 		case e.ValueFrom == nil:
 			env[e.Name] = expand([]string{e.Value}, env)[0]
-		case e.ValueFrom.SecretKeyRef != nil:
-			ref := e.ValueFrom.SecretKeyRef
-			v, ok, err := keyRef(p.opts.Secrets, "Secret", ref.Name, ref.Key, ref.Optional)
-			if err != nil {
-				return nil, fmt.Errorf("podrun: container %s: env %s: %w", c.Name, e.Name, err)
+		case e.ValueFrom.SecretKeyRef != nil || e.ValueFrom.ConfigMapKeyRef != nil:
+			kind, name, key, optional := "Secret", "", "", (*bool)(nil)
+			if ref := e.ValueFrom.SecretKeyRef; ref != nil {
+				name, key, optional = ref.Name, ref.Key, ref.Optional
+			} else {
+				ref := e.ValueFrom.ConfigMapKeyRef
+				kind, name, key, optional = "ConfigMap", ref.Name, ref.Key, ref.Optional
 			}
-			if ok {
-				env[e.Name] = string(v)
-			}
-		case e.ValueFrom.ConfigMapKeyRef != nil:
-			ref := e.ValueFrom.ConfigMapKeyRef
-			v, ok, err := keyRef(p.opts.ConfigMaps, "ConfigMap", ref.Name, ref.Key, ref.Optional)
+			v, ok, err := keyRef(sources[kind], kind, name, key, optional)
 			if err != nil {
 				return nil, fmt.Errorf("podrun: container %s: env %s: %w", c.Name, e.Name, err)
 			}
@@ -352,7 +356,7 @@ func (p *Pod) env(c corev1.Container) (map[string]string, error) {
 
 // keyRef looks up a Secret's or ConfigMap's key as the kubelet does: a missing key of a
 // non-optional reference keeps the container from starting; of an optional one it is skipped.
-func keyRef[V any](objects map[string]map[string]V, kind, name, key string, optional *bool) (V, bool, error) {
+func keyRef(objects map[string]map[string]string, kind, name, key string, optional *bool) (string, bool, error) {
 	v, ok := objects[name][key]
 	if !ok && (optional == nil || !*optional) {
 		return v, false, fmt.Errorf("key %s of %s %s is not among the pod's %ss (the kubelet would not start it)", key, kind, name, kind)
@@ -373,13 +377,4 @@ func fieldRef(path string) string {
 		return "localhost"
 	}
 	return ""
-}
-
-func envList(env map[string]string) []string {
-	out := make([]string, 0, len(env))
-	for k, v := range env {
-		out = append(out, k+"="+v)
-	}
-	sort.Strings(out)
-	return out
 }

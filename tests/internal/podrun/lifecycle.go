@@ -12,6 +12,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/kv"
 )
 
 // Exec runs cmd inside running container name (its mount, PID and network namespaces, root,
@@ -33,7 +35,7 @@ func (p *Pod) Exec(ctx context.Context, name string, cmd []string) (string, erro
 	args := append([]string{"--target", strconv.Itoa(pid), "--mount", "--pid", "--net", "--root", "--wd", "--"}, p.privileges(c)...)
 	args = append(append(args, "--"), cmd...)
 	x := exec.CommandContext(ctx, "nsenter", args...)
-	x.Env = envList(env)
+	x.Env = kv.Pairs(env)
 	out, err := x.CombinedOutput()
 	return string(out), err
 }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	action3 "helm.sh/helm/v3/pkg/action"
@@ -18,6 +17,8 @@ import (
 	values4 "helm.sh/helm/v4/pkg/cli/values"
 	getter4 "helm.sh/helm/v4/pkg/getter"
 	release4 "helm.sh/helm/v4/pkg/release/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/kv"
 )
 
 // HelmMajors are the Helm lines the charts support: Helm 4, and Helm 3 (security fixes only
@@ -54,19 +55,9 @@ func templateOutput(manifest string, hooks [][2]string) string {
 	return b.String()
 }
 
-// setFlags returns m as the key=value strings of --set style flags, sorted for a stable merge.
-func setFlags(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k, v := range m {
-		out = append(out, k+"="+v)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func renderSDK3(chartDir string, opts Options) (string, error) {
-	vo := values3.Options{ValueFiles: opts.ValuesFiles, Values: setFlags(opts.SetValues),
-		StringValues: setFlags(opts.SetStrValues), JSONValues: setFlags(opts.SetJSONValues)}
+	vo := values3.Options{ValueFiles: opts.ValuesFiles, Values: kv.Pairs(opts.SetValues),
+		StringValues: kv.Pairs(opts.SetStrValues), JSONValues: kv.Pairs(opts.SetJSONValues)}
 	vals, err := vo.MergeValues(getter3.All(cli3.New()))
 	if err != nil {
 		return "", err
@@ -95,8 +86,8 @@ func renderSDK3(chartDir string, opts Options) (string, error) {
 }
 
 func renderSDK4(chartDir string, opts Options) (string, error) {
-	vo := values4.Options{ValueFiles: opts.ValuesFiles, Values: setFlags(opts.SetValues),
-		StringValues: setFlags(opts.SetStrValues), JSONValues: setFlags(opts.SetJSONValues)}
+	vo := values4.Options{ValueFiles: opts.ValuesFiles, Values: kv.Pairs(opts.SetValues),
+		StringValues: kv.Pairs(opts.SetStrValues), JSONValues: kv.Pairs(opts.SetJSONValues)}
 	vals, err := vo.MergeValues(getter4.All(cli4.New()))
 	if err != nil {
 		return "", err
