@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -117,6 +119,31 @@ echo "sessions $(%[1]s %[3]s INFO stats | grep evicted_keys)"
 	assert.Contains(t, out, "sessions kept", "production's sessions survived")
 	assert.Contains(t, out, "cache evicted_keys:0")
 	assert.Contains(t, out, "sessions evicted_keys:0")
+
+	// A node drain evicts through the eviction API: the Redis budget lets one instance go, refuses
+	// the next until the first one's replacement is ready, so one environment at a time loses its
+	// cache.
+	t.Run("a drain evicts one environment's Redis at a time", func(t *testing.T) {
+		pod := func(env string) string { return fmt.Sprintf("%s-%s-redis-cache-0", namespaces[env], release) }
+		evict := func(env string) error {
+			return cs.PolicyV1().Evictions(shared).Evict(ctx, &policyv1.Eviction{ObjectMeta: metav1.ObjectMeta{Name: pod(env), Namespace: shared}})
+		}
+		budget := func(ctx context.Context) (bool, string) {
+			pdb, err := cs.PolicyV1().PodDisruptionBudgets(shared).Get(ctx, release+"-shared-services-redis", metav1.GetOptions{})
+			if err != nil {
+				return false, err.Error()
+			}
+			return pdb.Status.DisruptionsAllowed >= 1 && pdb.Status.CurrentHealthy == pdb.Status.ExpectedPods,
+				fmt.Sprintf("allowed %d, healthy %d of %d", pdb.Status.DisruptionsAllowed, pdb.Status.CurrentHealthy, pdb.Status.ExpectedPods)
+		}
+		eventually(t, "every Redis instance healthy, a disruption allowed", 2*time.Minute, time.Second, budget)
+		require.NoError(t, evict("test"), "the first eviction")
+		err := evict("acceptance")
+		require.Error(t, err, "a second instance while the first is away")
+		assert.True(t, apierrors.IsTooManyRequests(err), "refused by the budget: %v", err)
+		eventually(t, "test's cache back and ready", 2*time.Minute, time.Second, budget)
+		require.NoError(t, evict("acceptance"), "the next one once the first is back")
+	})
 
 	t.Run("a store without an allocation is refused", func(t *testing.T) {
 		ns := testCluster.Namespace(t, "envs-none")

@@ -11,6 +11,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
@@ -117,6 +120,57 @@ func TestSharedServicesRedis(t *testing.T) {
 			assert.Equal(t, []string{"valkey-server", "/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)"}, c.Command)
 			require.NotEmpty(t, c.Env)
 			assert.Equal(t, "test-shop-redis", c.Env[0].ValueFrom.SecretKeyRef.Name)
+		})
+	}
+}
+
+// TestSharedServicesDisruptionBudgets: every pod of the shared services is covered by exactly one
+// PodDisruptionBudget (the eviction API refuses a pod under two): one over every Redis instance,
+// tenants' and shared ones alike, evicting one at a time so that a drain takes one environment's
+// cache at a time, and the OpenSearch nodes' own. redis.pdb.enabled=false leaves Redis without.
+func TestSharedServicesDisruptionBudgets(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		scenario string
+		set      map[string]string
+		want     map[string]string // StatefulSet → the budget covering its pods ("" for none)
+	}{
+		{"production", nil, map[string]string{
+			"test-shop-redis-cache": ssName("redis"), "test-shop-redis-sessions": ssName("redis"),
+			"acceptance-shop-redis-cache": ssName("redis"), "acceptance-shop-redis-sessions": ssName("redis"),
+			"production-shop-redis-cache": ssName("redis"), "production-shop-redis-sessions": ssName("redis"),
+			ssName("redis-reports"): ssName("redis"), ssName("opensearch"): ssName("opensearch"),
+		}},
+		{"minimal", map[string]string{"redis.pdb.enabled": "false"}, map[string]string{
+			"test-shop-redis-cache": "", "test-shop-redis-sessions": "",
+			ssName("opensearch"): "", // one node: no budget (sharedservices TestSharedServicesOpenSearch)
+		}},
+	} {
+		t.Run(tc.scenario, func(t *testing.T) {
+			t.Parallel()
+			m := ssScenario(t, tc.scenario, tc.set)
+			budgets := render.Find[*policyv1.PodDisruptionBudget](m)
+			have := map[string]string{}
+			for _, sts := range render.Find[*appsv1.StatefulSet](m) {
+				var covering []string
+				for _, pdb := range budgets {
+					sel, err := metav1.LabelSelectorAsSelector(pdb.Spec.Selector)
+					require.NoError(t, err)
+					if sel.Matches(labels.Set(sts.Spec.Template.Labels)) {
+						covering = append(covering, pdb.Name)
+					}
+				}
+				require.LessOrEqual(t, len(covering), 1, "%s: pods under more than one budget cannot be evicted", sts.Name)
+				have[sts.Name] = strings.Join(covering, "")
+			}
+			assert.Equal(t, tc.want, have)
+			for _, pdb := range budgets {
+				if pdb.Name == ssName("redis") {
+					assert.Equal(t, intstr.FromInt32(1), *pdb.Spec.MaxUnavailable, "one Redis instance at a time")
+					require.NotNil(t, pdb.Spec.UnhealthyPodEvictionPolicy)
+					assert.Equal(t, policyv1.AlwaysAllow, *pdb.Spec.UnhealthyPodEvictionPolicy, "a crash-looping instance never blocks a drain")
+				}
+			}
 		})
 	}
 }
