@@ -105,13 +105,18 @@ func (r *redisConn) config(t *testing.T, name string) string {
 }
 
 // runRedisPod runs ordinal 0 of a Redis StatefulSet of the rendered chart, its volumes pre-filled
-// from volumeFiles, and waits until its probes pass.
-func runRedisPod(t *testing.T, m *render.Manifests, pre *existing.Objects, sts *appsv1.StatefulSet, volumeFiles map[string]fs.FS) *podrun.Pod {
+// from volumeFiles, and waits until its probes pass. tweak, when given, changes the pod's options
+// before it starts (e.g. the network it joins).
+func runRedisPod(t *testing.T, m *render.Manifests, pre *existing.Objects, sts *appsv1.StatefulSet, volumeFiles map[string]fs.FS, tweak ...func(*podrun.Options)) *podrun.Pod {
 	t.Helper()
 	pre.RequireComplete(t, m)
 	configMaps, secrets := pre.Data(m)
 	spec := podrun.StatefulSetPod(sts.Name, sts.Spec.Template.Spec, sts.Spec.VolumeClaimTemplates, 0)
-	pod := podrun.Start(t, spec, podrun.Options{Programs: programs, ConfigMaps: configMaps, Secrets: secrets, VolumeFiles: volumeFiles})
+	opts := podrun.Options{Programs: programs, ConfigMaps: configMaps, Secrets: secrets, VolumeFiles: volumeFiles}
+	for _, f := range tweak {
+		f(&opts)
+	}
+	pod := podrun.Start(t, spec, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(t, pod.WaitReady(ctx), "redis pod ready")

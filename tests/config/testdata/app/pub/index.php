@@ -58,35 +58,11 @@ foreach ($_ENV as $name => $value) {
 $reach = null;
 if (isset($_GET['reach'])) {
     $reach = [];
-    $db = $config['db']['connection']['default'] ?? [];
-    try {
-        [$host, $port] = array_pad(explode(':', (string) ($db['host'] ?? ''), 2), 2, '3306');
-        $pdo = new PDO(sprintf('mysql:host=%s;port=%d;dbname=%s', $host, (int) $port, $db['dbname'] ?? ''), $db['username'] ?? '', $db['password'] ?? '', [PDO::ATTR_TIMEOUT => 3, PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
-        $reach['db'] = 'ok ' . $pdo->query('SELECT VERSION()')->fetchColumn();
-    } catch (\Throwable $e) {
-        $reach['db'] = 'error: ' . $e->getMessage();
-    }
-    $redis = static function (string $host, $port, $database, string $password): string {
-        $socket = @fsockopen($host, (int) $port, $errno, $error, 3);
-        if (!$socket) {
-            return "error: $error";
-        }
-        $command = static function (array $args) use ($socket): string {
-            $out = '*' . count($args) . "\r\n";
-            foreach ($args as $a) {
-                $out .= '$' . strlen((string) $a) . "\r\n" . $a . "\r\n";
-            }
-            fwrite($socket, $out);
-            return trim((string) fgets($socket));
-        };
-        $answers = [];
-        if ($password !== '') {
-            $answers[] = $command(['AUTH', $password]);
-        }
-        $answers[] = $command(['SELECT', (string) $database]);
-        $answers[] = $command(['PING']);
-        fclose($socket);
-        return end($answers) === '+PONG' && !preg_grep('/^-/', $answers) ? 'PONG' : 'error: ' . implode(' ', $answers);
+    $client = include dirname(__DIR__) . '/app/stub/reach.php';
+    $reach['db'] = $client['db']($config['db']['connection']['default'] ?? []);
+    $redis = static function (string $host, $port, $database, string $password) use ($client): string {
+        $answer = $client['redis']($host, $port, $database, $password);
+        return $answer === 'ok +PONG' ? 'PONG' : $answer;
     };
     foreach (['cache' => 'default', 'page_cache' => 'page_cache'] as $name => $frontend) {
         $o = $config['cache']['frontend'][$frontend]['backend_options'] ?? null;
