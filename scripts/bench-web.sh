@@ -4,7 +4,8 @@
 # configuration, the stub store) and Debian's stock nginx + php-fpm configuration on the same stub
 # store and the same configuration (tests/config/debian_test.go says exactly what "stock" means),
 # loads each path on both with wrk in alternating rounds and prints a table: median req/s and p99
-# per side with their spread, errors, and the ratios chart/Debian. Figures only: nothing fails on
+# per side with their spread, errors, the ratios chart/Debian and the CPU time per request of each
+# side's processes (php-fpm's share apart). Figures only: nothing fails on
 # them. Needs root, like the config tier.
 #
 # With "varnish" first, the same through Varnish: the chart's Varnish pod (its VCL) and Debian's

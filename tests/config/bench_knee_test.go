@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,11 +25,24 @@ const clockTicks = 100
 // ends after pm.max_requests counts in its master's.
 func netnsCPUSeconds(tb testing.TB, netns string, skip ...string) float64 {
 	tb.Helper()
+	total := 0.0
+	for comm, seconds := range netnsCPUByCommand(tb, netns) {
+		if !slices.Contains(skip, comm) {
+			total += seconds
+		}
+	}
+	return total
+}
+
+// netnsCPUByCommand is netnsCPUSeconds per command name (/proc/<pid>/stat's comm: "nginx",
+// "php-fpm8.2", "wrk", ...), nothing skipped.
+func netnsCPUByCommand(tb testing.TB, netns string) map[string]float64 {
+	tb.Helper()
 	want, err := os.Stat("/run/netns/" + netns)
 	require.NoError(tb, err)
 	entries, err := os.ReadDir("/proc")
 	require.NoError(tb, err)
-	var ticks int64
+	out := map[string]float64{}
 	for _, e := range entries {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
@@ -46,22 +60,19 @@ func netnsCPUSeconds(tb testing.TB, netns string, skip ...string) float64 {
 		if open < 0 || end < 0 {
 			continue
 		}
-		comm := string(stat[open+1 : end])
-		skipped := false
-		for _, s := range skip {
-			skipped = skipped || comm == s
-		}
 		fields := strings.Fields(string(stat[end+1:]))
-		if skipped || len(fields) < 15 {
+		if len(fields) < 15 {
 			continue
 		}
 		// Fields 14-17 of proc(5): utime, stime, cutime, cstime.
+		var ticks int64
 		for _, f := range fields[11:15] {
 			n, _ := strconv.ParseInt(f, 10, 64)
 			ticks += n
 		}
+		out[string(stat[open+1:end])] += float64(ticks) / clockTicks
 	}
-	return float64(ticks) / clockTicks
+	return out
 }
 
 // BenchmarkWebPodKnee loads the production scenario's web pod on the front controller at rising

@@ -29,6 +29,33 @@ var (
 type wrkResult struct {
 	rate, p99ms float64
 	errors      int
+	// cpuPerReq is the CPU time (µs) the pod's processes spent per request (withCPU), 0 when not
+	// measured; phpPerReq the php-fpm processes' share of it.
+	cpuPerReq, phpPerReq float64
+}
+
+// withCPU runs the load and adds the CPU time per request that every process in the pod's
+// network namespace netns (nginx, php-fpm and its workers; not wrk) used during it: CPU per
+// request does not depend on how the two sides share this machine's cores with the load
+// generator, which the throughput does.
+func withCPU(tb testing.TB, netns string, seconds int, load func() wrkResult) wrkResult {
+	tb.Helper()
+	before := netnsCPUByCommand(tb, netns)
+	r := load()
+	var used, php float64
+	for comm, seconds := range netnsCPUByCommand(tb, netns) {
+		if comm == "wrk" {
+			continue
+		}
+		used += seconds - before[comm]
+		if strings.HasPrefix(comm, "php-fpm") {
+			php += seconds - before[comm]
+		}
+	}
+	if requests := r.rate * float64(seconds); requests > 0 {
+		r.cpuPerReq, r.phpPerReq = used/requests*1e6, php/requests*1e6
+	}
+	return r
 }
 
 // runWrk loads url with wrk (2 threads, conns connections, seconds long) from inside the network
@@ -137,9 +164,11 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 	for b.Loop() {
 		sideBySide(b, fmt.Sprintf("web pod (magento2 production scenario%s) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d", withSet(set), rounds, seconds, runtime.NumCPU()),
 			"path", names, rounds,
-			func(i int) wrkResult { return runWrk(b, w.Netns, loads[i].conns, seconds, chartURL+loads[i].path) },
 			func(i int) wrkResult {
-				return runWrk(b, debian.Netns, loads[i].conns, seconds, debianURL+loads[i].path)
+				return withCPU(b, w.Netns, seconds, func() wrkResult { return runWrk(b, w.Netns, loads[i].conns, seconds, chartURL+loads[i].path) })
+			},
+			func(i int) wrkResult {
+				return withCPU(b, debian.Netns, seconds, func() wrkResult { return runWrk(b, debian.Netns, loads[i].conns, seconds, debianURL+loads[i].path) })
 			})
 	}
 }
@@ -164,15 +193,31 @@ func sideBySide(b *testing.B, title, what string, names []string, rounds int, ch
 		}
 	}
 	fmt.Printf("\n%s\n", title)
-	fmt.Printf("| %s | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |\n", what)
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	cpu := false
+	for i := range names {
+		cpu = cpu || stats(c[i], func(r wrkResult) float64 { return r.cpuPerReq }).max > 0
+	}
+	header := fmt.Sprintf("| %s | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |", what)
+	rule := "|---|---|---|---|---|---|---|---|"
+	if cpu {
+		header += " CPU µs/request chart / Debian (ratio) | of it php-fpm chart / Debian |"
+		rule += "---|---|"
+	}
+	fmt.Println(header)
+	fmt.Println(rule)
 	for i, name := range names {
 		cr, dr := stats(c[i], func(r wrkResult) float64 { return r.rate }), stats(d[i], func(r wrkResult) float64 { return r.rate })
 		cp, dp := stats(c[i], func(r wrkResult) float64 { return r.p99ms }), stats(d[i], func(r wrkResult) float64 { return r.p99ms })
-		fmt.Printf("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f | %d / %d |\n",
+		row := fmt.Sprintf("| %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f | %d / %d |",
 			name, cr.median, cr.min, cr.max, dr.median, dr.min, dr.max, cr.median/dr.median,
 			cp.median, cp.min, cp.max, dp.median, dp.min, dp.max, cp.median/dp.median,
 			errorsOf(c[i]), errorsOf(d[i]))
+		if cpu {
+			cc, dc := stats(c[i], func(r wrkResult) float64 { return r.cpuPerReq }), stats(d[i], func(r wrkResult) float64 { return r.cpuPerReq })
+			cphp, dphp := stats(c[i], func(r wrkResult) float64 { return r.phpPerReq }), stats(d[i], func(r wrkResult) float64 { return r.phpPerReq })
+			row += fmt.Sprintf(" %.0f / %.0f (%.2f) | %.0f / %.0f |", cc.median, dc.median, cc.median/dc.median, cphp.median, dphp.median)
+		}
+		fmt.Println(row)
 		b.ReportMetric(cr.median/dr.median, fmt.Sprintf("ratio-%d", i))
 	}
 }
