@@ -24,6 +24,13 @@ esac
 bash scripts/packages.sh >/dev/null
 export PATH="${MAGENTO_K8S_CACHE:-$HOME/.cache/magento-k8s}/bin:$PATH"
 export BENCH_ROUNDS=${1:-3} BENCH_SECONDS=${2:-5}
-echo "bench-web: go test ./tests/config/ -run '^\$' -bench $bench -benchtime 1x (rounds $BENCH_ROUNDS, $BENCH_SECONDS s each)"
+# The pods on CPU 0, wrk on the others (BENCH_POD_CPUS / BENCH_WRK_CPUS, taskset lists; set both
+# empty to share every core): pods do not share cores with their clients, and unpinned, the two
+# sides and wrk fight for the same two cores and the ratios swing by ±10% between runs.
+last=$(( $(nproc) - 1 ))
+if (( last >= 1 )); then
+  export BENCH_POD_CPUS=${BENCH_POD_CPUS-0} BENCH_WRK_CPUS=${BENCH_WRK_CPUS-1-$last}
+fi
+echo "bench-web: go test ./tests/config/ -run '^\$' -bench $bench -benchtime 1x (rounds $BENCH_ROUNDS, $BENCH_SECONDS s each; pods on CPUs ${BENCH_POD_CPUS:-all}, wrk on ${BENCH_WRK_CPUS:-all})"
 go test ./tests/config/ -run '^$' -bench "$bench" -benchtime 1x -count 1 -timeout 60m |
   grep -Ev '^(goos|goarch|pkg|cpu|PASS)'

@@ -34,24 +34,35 @@ func netnsCPUSeconds(tb testing.TB, netns string, skip ...string) float64 {
 	return total
 }
 
-// netnsCPUByCommand is netnsCPUSeconds per command name (/proc/<pid>/stat's comm: "nginx",
-// "php-fpm8.2", "wrk", ...), nothing skipped.
-func netnsCPUByCommand(tb testing.TB, netns string) map[string]float64 {
+// netnsPIDs are the processes whose network namespace is the named one, except the test itself
+// (whose threads enter pods' namespaces to reach them, and whose reaped children, the load
+// generator, count in its own CPU times).
+func netnsPIDs(tb testing.TB, netns string) []int {
 	tb.Helper()
 	want, err := os.Stat("/run/netns/" + netns)
 	require.NoError(tb, err)
 	entries, err := os.ReadDir("/proc")
 	require.NoError(tb, err)
-	out := map[string]float64{}
+	var out []int
 	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		ns, err := os.Stat(filepath.Join("/proc", e.Name(), "ns", "net"))
-		if err != nil || !os.SameFile(ns, want) {
-			continue
+		if ns, err := os.Stat(filepath.Join("/proc", e.Name(), "ns", "net")); err == nil && os.SameFile(ns, want) {
+			out = append(out, pid)
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+	}
+	return out
+}
+
+// netnsCPUByCommand is netnsCPUSeconds per command name (/proc/<pid>/stat's comm: "nginx",
+// "php-fpm8.2", "wrk", ...), nothing skipped.
+func netnsCPUByCommand(tb testing.TB, netns string) map[string]float64 {
+	tb.Helper()
+	out := map[string]float64{}
+	for _, pid := range netnsPIDs(tb, netns) {
+		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
 		if err != nil {
 			continue
 		}

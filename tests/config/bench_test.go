@@ -54,15 +54,28 @@ func withCPU(tb testing.TB, netns string, seconds int, load func() wrkResult) wr
 	}
 	if requests := r.rate * float64(seconds); requests > 0 {
 		r.cpuPerReq, r.phpPerReq = used/requests*1e6, php/requests*1e6
+		if os.Getenv("BENCH_CPU_DETAIL") != "" {
+			after := netnsCPUByCommand(tb, netns)
+			for comm, v := range after {
+				if d := (v - before[comm]) / requests * 1e6; d >= 1 {
+					fmt.Printf("  %s %s: %.1f µs/req\n", netns, comm, d)
+				}
+			}
+		}
 	}
 	return r
 }
 
 // runWrk loads url with wrk (2 threads, conns connections, seconds long) from inside the network
-// namespace netns.
+// namespace netns, on the CPUs BENCH_WRK_CPUS lists (taskset's list; all when unset).
 func runWrk(tb testing.TB, netns string, conns, seconds int, url string) wrkResult {
 	tb.Helper()
-	out, err := exec.Command("ip", "netns", "exec", netns, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(seconds)+"s", "--latency", url).CombinedOutput()
+	argv := []string{"netns", "exec", netns}
+	if cpus := os.Getenv("BENCH_WRK_CPUS"); cpus != "" {
+		argv = append(argv, "taskset", "-c", cpus)
+	}
+	argv = append(argv, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(seconds)+"s", "--latency", url)
+	out, err := exec.Command("ip", argv...).CombinedOutput()
 	require.NoError(tb, err, "%s", out)
 	var r wrkResult
 	rate := wrkRate.FindSubmatch(out)
@@ -143,6 +156,7 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 	}
 	w := startWebPod(b, render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}, SetValues: set})
 	debian := startDebianWebPod(b, w)
+	pinPods(b, w.Netns, debian.Netns)
 	chartURL := "http://127.0.0.1:" + strconv.Itoa(w.port2(b, "nginx", "http"))
 	debianURL := "http://127.0.0.1:80"
 	maxChildren := w.pmMaxChildren(b)
@@ -170,6 +184,24 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 			func(i int) wrkResult {
 				return withCPU(b, debian.Netns, seconds, func() wrkResult { return runWrk(b, debian.Netns, loads[i].conns, seconds, debianURL+loads[i].path) })
 			})
+	}
+}
+
+// pinPods puts every process of the pods in the network namespaces netns (and the workers they
+// fork later, which inherit it) on the CPUs BENCH_POD_CPUS lists (taskset's list), when set:
+// with the load generator on the others (BENCH_WRK_CPUS), the two sides no longer compete with
+// wrk for cores, as pods do not with their clients, and the throughput is the pod's own.
+func pinPods(tb testing.TB, netns ...string) {
+	tb.Helper()
+	cpus := os.Getenv("BENCH_POD_CPUS")
+	if cpus == "" {
+		return
+	}
+	for _, ns := range netns {
+		for _, pid := range netnsPIDs(tb, ns) {
+			out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, strconv.Itoa(pid)).CombinedOutput()
+			require.NoError(tb, err, "taskset %d: %s", pid, out)
+		}
 	}
 }
 

@@ -1,9 +1,11 @@
 package config_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -164,6 +166,20 @@ func checkRouting(t *testing.T, w *webPod) {
 		r := w.get(t, http, "/static"+css, map[string]string{"Accept-Encoding": "gzip"})
 		require.Equal(t, 200, r.status)
 		assert.Equal(t, "gzip", r.header.Get("Content-Encoding"))
+	})
+	// Pages are compressed by nginx, not in the php-fpm workers (zlib.output_compression Off):
+	// the worker's time is the pod's scarce resource.
+	t.Run("gzip of pages by nginx", func(t *testing.T) {
+		r := w.get(t, http, "/?ini=zlib.output_compression", map[string]string{"Accept-Encoding": "gzip"})
+		require.Equal(t, 200, r.status)
+		require.Equal(t, "gzip", r.header.Get("Content-Encoding"))
+		zr, err := gzip.NewReader(strings.NewReader(r.body))
+		require.NoError(t, err)
+		body, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		var view phpView
+		require.NoError(t, json.Unmarshal(body, &view), string(body))
+		assert.Contains(t, []any{"", "0", "Off"}, view.Ini["zlib.output_compression"], "PHP does not compress")
 	})
 }
 
