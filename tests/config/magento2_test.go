@@ -167,6 +167,17 @@ func checkRouting(t *testing.T, w *webPod) {
 		require.Equal(t, 200, r.status)
 		assert.Equal(t, "gzip", r.header.Get("Content-Encoding"))
 	})
+	// With the workers' own output discarded (web.php.fpm.catchWorkersOutput false), PHP's warnings
+	// still reach the pod's log: php-fpm sends them to nginx as FastCGI stderr, and nginx's error
+	// log is its container's stderr.
+	t.Run("PHP warnings in the log", func(t *testing.T) {
+		nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
+		r := w.get(t, http, "/?warn="+nonce, nil)
+		require.Equal(t, 200, r.status)
+		require.Eventually(t, func() bool {
+			return strings.Contains(w.Logs("nginx"), "stub warning "+nonce)
+		}, 5*time.Second, 100*time.Millisecond, "the warning in the pod's log:\nnginx: %s\nphp-fpm: %s", w.Logs("nginx"), w.Logs("php-fpm"))
+	})
 	// Pages are compressed by nginx, not in the php-fpm workers (zlib.output_compression Off):
 	// the worker's time is the pod's scarce resource.
 	t.Run("gzip of pages by nginx", func(t *testing.T) {

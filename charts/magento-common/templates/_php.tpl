@@ -167,8 +167,14 @@ data:
     request_terminate_timeout = {{ $fpm.requestTerminateTimeout }}
     ; Keep the environment: the store's configuration reaches PHP through it.
     clear_env = no
+    {{- if $fpm.catchWorkersOutput }}
     catch_workers_output = yes
     decorate_workers_output = no
+    {{- else }}
+    ; The workers' own stdout/stderr are discarded (web.php.fpm.catchWorkersOutput); PHP's messages
+    ; reach nginx's error log as FastCGI stderr.
+    catch_workers_output = no
+    {{- end }}
     ; The web workers' own limits (web.php.fpm.ini), over the php.ini every PHP process reads.
     {{- range $key, $value := $fpm.ini }}
     php_value[{{ $key }}] = {{ $value }}
@@ -191,7 +197,9 @@ data:
     ping.response = pong
     request_terminate_timeout = 30
     clear_env = no
-    catch_workers_output = yes
+    catch_workers_output = {{ ternary "yes" "no" (default false $fpm.catchWorkersOutput) }}
+    {{- if $fpm.catchWorkersOutput }}
     decorate_workers_output = no
+    {{- end }}
     php_value[memory_limit] = {{ $s.healthMi }}M
 {{- end -}}

@@ -18,6 +18,10 @@ if (file_exists($maintenanceDir . '.maintenance.flag')) {
     }
 }
 header('Content-Type: application/json');
+// ?warn=X: a PHP warning, logged as PHP logs it (log_errors, no error_log: the SAPI's logger).
+if (isset($_GET['warn'])) {
+    trigger_error('stub warning ' . $_GET['warn'], E_USER_WARNING);
+}
 // ?tags=a,b: a cacheable page, as Magento marks one for the full-page cache (Cache-Control public
 // and the cache tags of what it shows); ?private=1: a page for one customer only.
 if (isset($_GET['tags'])) {
