@@ -82,6 +82,7 @@ func BenchmarkVarnishVsDebian(b *testing.B) {
 	})
 	_, chartPort := startVarnish(b, w)
 	debian := startDebianVarnish(b, w)
+	pinPods(b, w.Netns) // both Varnish pods run in the web pod's network namespace
 	const page = "/women.html?tags=cat_c_3,store"
 	for _, port := range []int{chartPort, debianVarnishPort} {
 		for range 2 { // the miss that fills the cache, then a hit
