@@ -177,6 +177,10 @@ func checkRouting(t *testing.T, w *webPod) {
 		require.Eventually(t, func() bool {
 			return strings.Contains(w.Logs("nginx"), "stub warning "+nonce)
 		}, 5*time.Second, 100*time.Millisecond, "the warning in the pod's log:\nnginx: %s\nphp-fpm: %s", w.Logs("nginx"), w.Logs("php-fpm"))
+		// The access log is buffered (flush=1s): the request's line arrives within seconds.
+		require.Eventually(t, func() bool {
+			return strings.Contains(w.Logs("nginx"), `"GET /?warn=`+nonce+` HTTP/1.1" 200`)
+		}, 5*time.Second, 100*time.Millisecond, "the request in nginx's access log: %s", w.Logs("nginx"))
 	})
 	// Pages are compressed by nginx, not in the php-fpm workers (zlib.output_compression Off):
 	// the worker's time is the pod's scarce resource.
