@@ -37,30 +37,27 @@ type wrkResult struct {
 // withCPU runs the load and adds the CPU time per request that every process in the pod's
 // network namespace netns (nginx, php-fpm and its workers; not wrk) used during it: CPU per
 // request does not depend on how the two sides share this machine's cores with the load
-// generator, which the throughput does.
+// generator, which the throughput does. BENCH_CPU_DETAIL=1 prints it per command as well.
 func withCPU(tb testing.TB, netns string, seconds int, load func() wrkResult) wrkResult {
 	tb.Helper()
 	before := netnsCPUByCommand(tb, netns)
 	r := load()
-	var used, php float64
-	for comm, seconds := range netnsCPUByCommand(tb, netns) {
+	requests := r.rate * float64(seconds)
+	if requests <= 0 {
+		return r
+	}
+	detail := os.Getenv("BENCH_CPU_DETAIL") != ""
+	for comm, total := range netnsCPUByCommand(tb, netns) {
+		perReq := (total - before[comm]) / requests * 1e6
+		if detail && perReq >= 1 {
+			fmt.Printf("  %s %s: %.1f µs/req\n", netns, comm, perReq)
+		}
 		if comm == "wrk" {
 			continue
 		}
-		used += seconds - before[comm]
+		r.cpuPerReq += perReq
 		if strings.HasPrefix(comm, "php-fpm") {
-			php += seconds - before[comm]
-		}
-	}
-	if requests := r.rate * float64(seconds); requests > 0 {
-		r.cpuPerReq, r.phpPerReq = used/requests*1e6, php/requests*1e6
-		if os.Getenv("BENCH_CPU_DETAIL") != "" {
-			after := netnsCPUByCommand(tb, netns)
-			for comm, v := range after {
-				if d := (v - before[comm]) / requests * 1e6; d >= 1 {
-					fmt.Printf("  %s %s: %.1f µs/req\n", netns, comm, d)
-				}
-			}
+			r.phpPerReq += perReq
 		}
 	}
 	return r
