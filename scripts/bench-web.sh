@@ -13,7 +13,7 @@
 # the web pod alone at rising load: throughput, p99 and the pod's CPU as a share of its request,
 # the knee where p99 starts to climb, against the HPA's target utilisation.
 #
-# Usage: sudo bash scripts/bench-web.sh [varnish|knee] [rounds [seconds]]   (default 3 rounds of 5 s)
+# Usage: sudo bash scripts/bench-web.sh [varnish|knee] [rounds [seconds]]   (default 3 rounds of 5 s, after a warm-up round that is not counted)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=BenchmarkWebPodVsDebian

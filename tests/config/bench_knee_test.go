@@ -26,7 +26,7 @@ const clockTicks = 100
 func netnsCPUSeconds(tb testing.TB, netns string, skip ...string) float64 {
 	tb.Helper()
 	total := 0.0
-	for comm, seconds := range netnsCPUByCommand(tb, netns) {
+	for comm, seconds := range netnsCPUByCommand(tb, netns, "") {
 		if !slices.Contains(skip, comm) {
 			total += seconds
 		}
@@ -57,11 +57,18 @@ func netnsPIDs(tb testing.TB, netns string) []int {
 }
 
 // netnsCPUByCommand is netnsCPUSeconds per command name (/proc/<pid>/stat's comm: "nginx",
-// "php-fpm8.2", "wrk", ...), nothing skipped.
-func netnsCPUByCommand(tb testing.TB, netns string) map[string]float64 {
+// "php-fpm8.2", "wrk", ...), nothing skipped; with cmdline set, only of the processes whose
+// command line holds it (one of two pods that share a network namespace).
+func netnsCPUByCommand(tb testing.TB, netns, cmdline string) map[string]float64 {
 	tb.Helper()
 	out := map[string]float64{}
 	for _, pid := range netnsPIDs(tb, netns) {
+		if cmdline != "" {
+			argv, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
+			if err != nil || !strings.Contains(strings.ReplaceAll(string(argv), "\x00", " "), cmdline) {
+				continue
+			}
+		}
 		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
 		if err != nil {
 			continue

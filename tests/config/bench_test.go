@@ -35,19 +35,20 @@ type wrkResult struct {
 }
 
 // withCPU runs the load and adds the CPU time per request that every process in the pod's
-// network namespace netns (nginx, php-fpm and its workers; not wrk) used during it: CPU per
-// request does not depend on how the two sides share this machine's cores with the load
-// generator, which the throughput does. BENCH_CPU_DETAIL=1 prints it per command as well.
-func withCPU(tb testing.TB, netns string, seconds int, load func() wrkResult) wrkResult {
+// network namespace netns (nginx, php-fpm and its workers; not wrk) used during it, or with
+// cmdline set, the processes whose command line holds it: CPU per request does not depend on how
+// the two sides share this machine's cores with the load generator, which the throughput does.
+// BENCH_CPU_DETAIL=1 prints it per command as well.
+func withCPU(tb testing.TB, netns, cmdline string, seconds int, load func() wrkResult) wrkResult {
 	tb.Helper()
-	before := netnsCPUByCommand(tb, netns)
+	before := netnsCPUByCommand(tb, netns, cmdline)
 	r := load()
 	requests := r.rate * float64(seconds)
 	if requests <= 0 {
 		return r
 	}
 	detail := os.Getenv("BENCH_CPU_DETAIL") != ""
-	for comm, total := range netnsCPUByCommand(tb, netns) {
+	for comm, total := range netnsCPUByCommand(tb, netns, cmdline) {
 		perReq := (total - before[comm]) / requests * 1e6
 		if detail && perReq >= 1 {
 			fmt.Printf("  %s %s: %.1f µs/req\n", netns, comm, perReq)
@@ -64,14 +65,19 @@ func withCPU(tb testing.TB, netns string, seconds int, load func() wrkResult) wr
 }
 
 // runWrk loads url with wrk (2 threads, conns connections, seconds long) from inside the network
-// namespace netns, on the CPUs BENCH_WRK_CPUS lists (taskset's list; all when unset).
-func runWrk(tb testing.TB, netns string, conns, seconds int, url string) wrkResult {
+// namespace netns, on the CPUs BENCH_WRK_CPUS lists (taskset's list; all when unset), sending the
+// request headers given ("Name: value").
+func runWrk(tb testing.TB, netns string, conns, seconds int, url string, headers ...string) wrkResult {
 	tb.Helper()
 	argv := []string{"netns", "exec", netns}
 	if cpus := os.Getenv("BENCH_WRK_CPUS"); cpus != "" {
 		argv = append(argv, "taskset", "-c", cpus)
 	}
-	argv = append(argv, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(seconds)+"s", "--latency", url)
+	argv = append(argv, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(seconds)+"s", "--latency")
+	for _, h := range headers {
+		argv = append(argv, "-H", h)
+	}
+	argv = append(argv, url)
 	out, err := exec.Command("ip", argv...).CombinedOutput()
 	require.NoError(tb, err, "%s", out)
 	var r wrkResult
@@ -176,10 +182,10 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 		sideBySide(b, fmt.Sprintf("web pod (magento2 production scenario%s) vs Debian defaults, %d rounds × %d s, wrk 2 threads, nproc %d", withSet(set), rounds, seconds, runtime.NumCPU()),
 			"path", names, rounds,
 			func(i int) wrkResult {
-				return withCPU(b, w.Netns, seconds, func() wrkResult { return runWrk(b, w.Netns, loads[i].conns, seconds, chartURL+loads[i].path) })
+				return withCPU(b, w.Netns, "", seconds, func() wrkResult { return runWrk(b, w.Netns, loads[i].conns, seconds, chartURL+loads[i].path) })
 			},
 			func(i int) wrkResult {
-				return withCPU(b, debian.Netns, seconds, func() wrkResult { return runWrk(b, debian.Netns, loads[i].conns, seconds, debianURL+loads[i].path) })
+				return withCPU(b, debian.Netns, "", seconds, func() wrkResult { return runWrk(b, debian.Netns, loads[i].conns, seconds, debianURL+loads[i].path) })
 			})
 	}
 }
@@ -205,9 +211,15 @@ func pinPods(tb testing.TB, netns ...string) {
 // sideBySide runs every load on both sides in alternating rounds, the chart first in even rounds
 // and Debian first in odd ones, and prints the table: per load the median requests/s and p99 of
 // each side with their spread (min–max), the failed requests, and the ratios chart/Debian of the
-// medians (also reported as the benchmark's ratio-N metrics).
+// medians (also reported as the benchmark's ratio-N metrics). A warm-up round comes first and is
+// not counted: processes just started (varnishd's threads and allocator, php-fpm's workers and
+// OPcache) are slower in their first seconds, and whichever side ran first would pay for it.
 func sideBySide(b *testing.B, title, what string, names []string, rounds int, chart, debian func(i int) wrkResult) {
 	b.Helper()
+	for i := range names {
+		chart(i)
+		debian(i)
+	}
 	c := make([][]wrkResult, len(names))
 	d := make([][]wrkResult, len(names))
 	for round := range rounds {
@@ -222,15 +234,20 @@ func sideBySide(b *testing.B, title, what string, names []string, rounds int, ch
 		}
 	}
 	fmt.Printf("\n%s\n", title)
-	cpu := false
+	cpu, php := false, false
 	for i := range names {
 		cpu = cpu || stats(c[i], func(r wrkResult) float64 { return r.cpuPerReq }).max > 0
+		php = php || stats(c[i], func(r wrkResult) float64 { return r.phpPerReq }).max > 0
 	}
 	header := fmt.Sprintf("| %s | chart req/s (min–max) | Debian req/s (min–max) | ratio | chart p99 ms | Debian p99 ms | p99 chart/Debian | errors chart / Debian |", what)
 	rule := "|---|---|---|---|---|---|---|---|"
 	if cpu {
-		header += " CPU µs/request chart / Debian (ratio) | of it php-fpm chart / Debian |"
-		rule += "---|---|"
+		header += " CPU µs/request chart / Debian (ratio) |"
+		rule += "---|"
+	}
+	if php {
+		header += " of it php-fpm chart / Debian |"
+		rule += "---|"
 	}
 	fmt.Println(header)
 	fmt.Println(rule)
@@ -243,8 +260,11 @@ func sideBySide(b *testing.B, title, what string, names []string, rounds int, ch
 			errorsOf(c[i]), errorsOf(d[i]))
 		if cpu {
 			cc, dc := stats(c[i], func(r wrkResult) float64 { return r.cpuPerReq }), stats(d[i], func(r wrkResult) float64 { return r.cpuPerReq })
+			row += fmt.Sprintf(" %.0f / %.0f (%.2f) |", cc.median, dc.median, cc.median/dc.median)
+		}
+		if php {
 			cphp, dphp := stats(c[i], func(r wrkResult) float64 { return r.phpPerReq }), stats(d[i], func(r wrkResult) float64 { return r.phpPerReq })
-			row += fmt.Sprintf(" %.0f / %.0f (%.2f) | %.0f / %.0f |", cc.median, dc.median, cc.median/dc.median, cphp.median, dphp.median)
+			row += fmt.Sprintf(" %.0f / %.0f |", cphp.median, dphp.median)
 		}
 		fmt.Println(row)
 		b.ReportMetric(cr.median/dr.median, fmt.Sprintf("ratio-%d", i))

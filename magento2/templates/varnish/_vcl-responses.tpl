@@ -10,6 +10,12 @@ Usage: {{ include "magento2.varnish.vcl.responses" $ }}
 sub vcl_backend_response {
     set beresp.grace = {{ $v.graceSeconds }}s;
 
+    # Headers no visitor needs are dropped once, before the object is kept, not on every hit.
+    unset beresp.http.X-Magento-Debug;
+    unset beresp.http.X-Powered-By;
+    unset beresp.http.Server;
+    unset beresp.http.Link;
+
     if (beresp.http.content-type ~ "text") {
         set beresp.do_esi = true;
     }
@@ -21,6 +27,7 @@ sub vcl_backend_response {
     if (beresp.status != 200 && beresp.status != 404) {
         set beresp.ttl = 0s;
         set beresp.uncacheable = true;
+        call browser_cache_headers;
         return (deliver);
     } elsif (beresp.http.Cache-Control ~ "private") {
         set beresp.uncacheable = true;
@@ -56,7 +63,26 @@ sub vcl_backend_response {
         set beresp.ttl = 0s;
         set beresp.uncacheable = true;
     }
+    call browser_cache_headers;
     return (deliver);
+}
+
+# A backend that fails answers with Varnish's error page: not kept by browsers either.
+sub vcl_backend_error {
+    call browser_cache_headers;
+}
+
+# Browsers and CDNs must not keep pages that a purge here removes (static files and media keep
+# nginx's headers; private pages keep Magento's). Called once the kept object's lifetime is
+# decided from the backend's Cache-Control, so what is kept carries the browser's headers and
+# a hit delivers them as they are, instead of rewriting three headers on every hit (Magento's
+# VCL does it in vcl_deliver).
+sub browser_cache_headers {
+    if (beresp.http.Cache-Control !~ "private" && bereq.url !~ "^/(pub/)?(media|static)/") {
+        set beresp.http.Pragma = "no-cache";
+        set beresp.http.Expires = "-1";
+        set beresp.http.Cache-Control = "no-store, no-cache, must-revalidate, max-age=0";
+    }
 }
 
 sub vcl_deliver {
@@ -69,21 +95,13 @@ sub vcl_deliver {
         set resp.http.X-Magento-Cache-Debug = "MISS";
     }
 {{- end }}
-    # Browsers and CDNs must not keep pages that a purge here removes.
-    if (resp.http.Cache-Control !~ "private" && req.url !~ "^/(pub/)?(media|static)/") {
-        set resp.http.Pragma = "no-cache";
-        set resp.http.Expires = "-1";
-        set resp.http.Cache-Control = "no-store, no-cache, must-revalidate, max-age=0";
-    }
-    # Internal headers never leave.
+    # Internal headers never leave: the ones kept with the object (bans match its tags and pool)
+    # and the ones Varnish adds on delivery; the backend's own are dropped in
+    # vcl_backend_response.
     unset resp.http.Age;
-    unset resp.http.X-Magento-Debug;
     unset resp.http.X-Magento-Tags;
     unset resp.http.X-Pool;
-    unset resp.http.X-Powered-By;
-    unset resp.http.Server;
     unset resp.http.X-Varnish;
     unset resp.http.Via;
-    unset resp.http.Link;
 }
 {{- end -}}

@@ -32,6 +32,13 @@ if (isset($_GET['tags'])) {
 } else {
     header('Cache-Control: no-store, no-cache, must-revalidate, max-age=0');
 }
+// ?internal=1: headers Magento and PHP may send that no visitor should see (developer mode's
+// X-Magento-Debug, preload Link headers, PHP's X-Powered-By).
+if (isset($_GET['internal'])) {
+    header('X-Magento-Debug: 1');
+    header('Link: </static/styles.css>; rel=preload; as=style');
+    header('X-Powered-By: PHP/stub');
+}
 // ?vary=X: the visitor's context changed (customer group, currency, store): Magento sets the
 // X-Magento-Vary cookie (framework/App/Response/Http.php sendVary).
 if (isset($_GET['vary'])) {
