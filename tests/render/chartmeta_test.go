@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,6 +50,32 @@ func TestChartMetadata(t *testing.T) {
 			assert.NotEmpty(t, meta.Maintainers)
 			assert.NotEmpty(t, meta.Annotations["artifacthub.io/changes"], "every version says what changed")
 		})
+	}
+}
+
+// maxTemplateLines is how long a template file may grow (about 200 lines, docs/architecture.md):
+// past it a file holds more than one topic and is split by topic.
+const maxTemplateLines = 210
+
+// TestTemplateFilesStaySmall keeps every template file of every chart short enough to hold one
+// topic.
+func TestTemplateFilesStaySmall(t *testing.T) {
+	t.Parallel()
+	for _, c := range repo.Charts(t) {
+		files, err := filepath.Glob(filepath.Join(c.Dir, "templates", "*"))
+		require.NoError(t, err)
+		more, err := filepath.Glob(filepath.Join(c.Dir, "templates", "*", "*"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files, c.Rel)
+		for _, f := range append(files, more...) {
+			if info, err := os.Stat(f); err != nil || info.IsDir() {
+				continue
+			}
+			raw, err := os.ReadFile(f)
+			require.NoError(t, err)
+			lines := strings.Count(string(raw), "\n")
+			assert.LessOrEqual(t, lines, maxTemplateLines, "%s: %d lines, more than one topic: split it", f, lines)
+		}
 	}
 }
 

@@ -167,52 +167,7 @@ data:
 {{ include (printf "%s.nginx.storeServer" .Chart.Name) $ }}
     }
   fastcgi_params: |
-    fastcgi_param QUERY_STRING      $query_string;
-    fastcgi_param REQUEST_METHOD    $request_method;
-    fastcgi_param CONTENT_TYPE      $content_type;
-    fastcgi_param CONTENT_LENGTH    $content_length;
-    fastcgi_param SCRIPT_NAME       $fastcgi_script_name;
-    fastcgi_param REQUEST_URI       $request_uri;
-    fastcgi_param DOCUMENT_URI      $document_uri;
-    fastcgi_param DOCUMENT_ROOT     $document_root;
-    fastcgi_param SERVER_PROTOCOL   $server_protocol;
-    fastcgi_param REQUEST_SCHEME    $scheme;
-    fastcgi_param GATEWAY_INTERFACE CGI/1.1;
-    fastcgi_param SERVER_SOFTWARE   nginx;
-    fastcgi_param REMOTE_ADDR       $remote_addr;
-    fastcgi_param REMOTE_PORT       $remote_port;
-    fastcgi_param SERVER_ADDR       $server_addr;
-    fastcgi_param SERVER_PORT       $server_port;
-    fastcgi_param SERVER_NAME       $host;
-    fastcgi_param REDIRECT_STATUS   200;
+    {{- include "magento-common.nginx.fastcgiParams" . | nindent 4 }}
   mime.types: |
-    types {
-      text/html                         html htm;
-      text/css                          css;
-      text/xml                          xml;
-      text/plain                        txt;
-      text/csv                          csv;
-      application/javascript            js mjs;
-      application/json                  json map;
-      application/manifest+json         webmanifest;
-      image/gif                         gif;
-      image/jpeg                        jpeg jpg;
-      image/png                         png;
-      image/webp                        webp;
-      image/avif                        avif;
-      image/avif-sequence               avifs;
-      image/svg+xml                     svg svgz;
-      image/x-icon                      ico;
-      font/woff                         woff;
-      font/woff2                        woff2;
-      font/ttf                          ttf;
-      font/otf                          otf;
-      application/vnd.ms-fontobject     eot;
-      application/pdf                   pdf;
-      application/zip                   zip;
-      application/gzip                  gz gzip;
-      application/x-bzip2               bz2;
-      video/mp4                         mp4;
-      video/webm                        webm;
-    }
+    {{- include "magento-common.nginx.mimeTypes" . | nindent 4 }}
 {{- end -}}
