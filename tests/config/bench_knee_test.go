@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/bench"
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
 
@@ -123,7 +124,7 @@ func BenchmarkWebPodKnee(b *testing.B) {
 	levels = append(levels, 4*maxChildren)
 	type row struct {
 		conns      int
-		r          wrkResult
+		r          bench.Result
 		cores, pct float64
 	}
 	for b.Loop() {
@@ -131,10 +132,10 @@ func BenchmarkWebPodKnee(b *testing.B) {
 		best := 0.0
 		for _, c := range levels {
 			before, start := netnsCPUSeconds(b, w.Netns, "wrk"), time.Now()
-			r := runWrk(b, w.Netns, c, seconds, url)
+			r := bench.Wrk(b, w.Netns, c, seconds, url)
 			cores := (netnsCPUSeconds(b, w.Netns, "wrk") - before) / time.Since(start).Seconds()
 			rows = append(rows, row{c, r, cores, 100 * cores / request})
-			best = max(best, r.rate)
+			best = max(best, r.Rate)
 		}
 		fmt.Printf("\nweb pod (magento2 production scenario) on the front controller at rising load, %d s per level, CPU request %.2f cores, pm.max_children %d\n", seconds, request, maxChildren)
 		fmt.Println("| conns | req/s | p99 ms | errors | pod CPU (cores) | of the request |")
@@ -142,14 +143,14 @@ func BenchmarkWebPodKnee(b *testing.B) {
 		knee := -1
 		for i, r := range rows {
 			mark := ""
-			if knee < 0 && r.r.rate >= 0.9*best {
+			if knee < 0 && r.r.Rate >= 0.9*best {
 				knee, mark = i, " ← knee"
 			}
-			fmt.Printf("| %d%s | %.0f | %.1f | %d | %.2f | %.0f%% |\n", r.conns, mark, r.r.rate, r.r.p99ms, r.r.errors, r.cores, r.pct)
+			fmt.Printf("| %d%s | %.0f | %.1f | %d | %.2f | %.0f%% |\n", r.conns, mark, r.r.Rate, r.r.P99ms, r.r.Errors, r.cores, r.pct)
 		}
 		k := rows[knee]
 		fmt.Printf("knee: %d conns, %.0f%% of the CPU request (p99 %.1f ms; %.1f ms at 2 conns); HPA targetCPUUtilizationPercentage %s%%: autoscaling starts %s latency climbs\n",
-			k.conns, k.pct, k.r.p99ms, rows[0].r.p99ms, target, map[bool]string{true: "before", false: "after"}[k.pct > mustFloat(b, target)])
+			k.conns, k.pct, k.r.P99ms, rows[0].r.P99ms, target, map[bool]string{true: "before", false: "after"}[k.pct > mustFloat(b, target)])
 		b.ReportMetric(k.pct, "knee-%")
 	}
 }

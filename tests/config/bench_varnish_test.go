@@ -14,6 +14,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/bench"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
@@ -106,16 +107,16 @@ func BenchmarkVarnishVsDebian(b *testing.B) {
 	// processes listening where it does.
 	chartListen, debianListen := fmt.Sprintf("=:%d ", chartPort), fmt.Sprintf("-a :%d ", debianVarnishPort)
 	for b.Loop() {
-		sideBySide(b, fmt.Sprintf("Varnish, a cached page (magento2 production scenario, varnish.enabled) vs Debian's varnishd + default.vcl, %d rounds × %d s, wrk 2 threads, nproc %d", rounds, seconds, runtime.NumCPU()),
+		bench.SideBySide(b, fmt.Sprintf("Varnish, a cached page (magento2 production scenario, varnish.enabled) vs Debian's varnishd + default.vcl, %d rounds × %d s, wrk 2 threads, nproc %d", rounds, seconds, runtime.NumCPU()),
 			"load", []string{"cached page, browser (gzip), 32 conns", "cached page, no gzip, 32 conns", "cached page, no gzip, 128 conns"}, rounds,
-			func(i int) wrkResult {
-				return withCPU(b, w.Netns, chartListen, seconds, func() wrkResult {
-					return runWrk(b, w.Netns, loads[i].conns, seconds, url(chartPort), loads[i].header...)
+			func(i int) bench.Result {
+				return withCPU(b, w.Netns, chartListen, seconds, func() bench.Result {
+					return bench.Wrk(b, w.Netns, loads[i].conns, seconds, url(chartPort), loads[i].header...)
 				})
 			},
-			func(i int) wrkResult {
-				return withCPU(b, debian.Netns, debianListen, seconds, func() wrkResult {
-					return runWrk(b, debian.Netns, loads[i].conns, seconds, url(debianVarnishPort), loads[i].header...)
+			func(i int) bench.Result {
+				return withCPU(b, debian.Netns, debianListen, seconds, func() bench.Result {
+					return bench.Wrk(b, debian.Netns, loads[i].conns, seconds, url(debianVarnishPort), loads[i].header...)
 				})
 			})
 	}
