@@ -17,9 +17,6 @@ import (
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
 
-// clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on Linux).
-const clockTicks = 100
-
 // netnsCPUSeconds is the CPU time (user + system, seconds) used so far by every process whose
 // network namespace is the named one (/run/netns/<netns>), except those named in skip (the load
 // generator), with the time of the children they reaped (cutime, cstime): a php-fpm worker that
@@ -57,12 +54,18 @@ func netnsPIDs(tb testing.TB, netns string) []int {
 	return out
 }
 
-// netnsCPUByCommand is netnsCPUSeconds per command name (/proc/<pid>/stat's comm: "nginx",
-// "php-fpm8.2", "wrk", ...), nothing skipped; with cmdline set, only of the processes whose
-// command line holds it (one of two pods that share a network namespace).
+// netnsCPUByCommand is netnsCPUSeconds per command name (bench.CPUByCommand), nothing skipped;
+// with cmdline set, only of the processes whose command line holds it (one of two pods that share
+// a network namespace).
 func netnsCPUByCommand(tb testing.TB, netns, cmdline string) map[string]float64 {
 	tb.Helper()
-	out := map[string]float64{}
+	return bench.CPUByCommand(netnsPIDsWith(tb, netns, cmdline))
+}
+
+// netnsPIDsWith is netnsPIDs, only those whose command line holds cmdline when it is set.
+func netnsPIDsWith(tb testing.TB, netns, cmdline string) []int {
+	tb.Helper()
+	var out []int
 	for _, pid := range netnsPIDs(tb, netns) {
 		if cmdline != "" {
 			argv, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
@@ -70,26 +73,7 @@ func netnsCPUByCommand(tb testing.TB, netns, cmdline string) map[string]float64 
 				continue
 			}
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, split after ")".
-		open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
-		if open < 0 || end < 0 {
-			continue
-		}
-		fields := strings.Fields(string(stat[end+1:]))
-		if len(fields) < 15 {
-			continue
-		}
-		// Fields 14-17 of proc(5): utime, stime, cutime, cstime.
-		var ticks int64
-		for _, f := range fields[11:15] {
-			n, _ := strconv.ParseInt(f, 10, 64)
-			ticks += n
-		}
-		out[string(stat[open+1:end])] += float64(ticks) / clockTicks
+		out = append(out, pid)
 	}
 	return out
 }
@@ -103,10 +87,10 @@ func netnsCPUByCommand(tb testing.TB, netns, cmdline string) map[string]float64 
 // targetCPUUtilizationPercentage is below the utilisation at the knee; the table ends with both.
 // Run it with scripts/bench-web.sh knee.
 func BenchmarkWebPodKnee(b *testing.B) {
-	seconds := envInt(b, "BENCH_SECONDS", 5)
+	seconds := bench.EnvInt(b, "BENCH_SECONDS", 5)
 	opts := render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}}
 	w := startWebPod(b, opts)
-	url := "http://127.0.0.1:" + strconv.Itoa(w.port2(b, "nginx", "http")) + debianPaths[len(debianPaths)-1].path
+	url := "http://127.0.0.1:" + strconv.Itoa(w.port2(b, "nginx", "http")) + bench.DebianPaths[len(bench.DebianPaths)-1].Path
 	maxChildren := w.pmMaxChildren(b)
 	var request float64
 	for _, c := range render.Get[*appsv1.Deployment](b, w.manifests, m2Name("web")).Spec.Template.Spec.Containers {

@@ -17,34 +17,12 @@ import (
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
 
-// withCPU runs the load and adds the CPU time per request that every process in the pod's
-// network namespace netns (nginx, php-fpm and its workers; not wrk) used during it, or with
-// cmdline set, the processes whose command line holds it: CPU per request does not depend on how
-// the two sides share this machine's cores with the load generator, which the throughput does.
-// BENCH_CPU_DETAIL=1 prints it per command as well.
+// withCPU is bench.WithCPU over every process in the pod's network namespace netns (nginx,
+// php-fpm and its workers; not wrk), or with cmdline set, the processes whose command line holds
+// it.
 func withCPU(tb testing.TB, netns, cmdline string, seconds int, load func() bench.Result) bench.Result {
 	tb.Helper()
-	before := netnsCPUByCommand(tb, netns, cmdline)
-	r := load()
-	requests := r.Rate * float64(seconds)
-	if requests <= 0 {
-		return r
-	}
-	detail := os.Getenv("BENCH_CPU_DETAIL") != ""
-	for comm, total := range netnsCPUByCommand(tb, netns, cmdline) {
-		perReq := (total - before[comm]) / requests * 1e6
-		if detail && perReq >= 1 {
-			fmt.Printf("  %s %s: %.1f µs/req\n", netns, comm, perReq)
-		}
-		if comm == "wrk" {
-			continue
-		}
-		r.CPUPerReq += perReq
-		if strings.HasPrefix(comm, "php-fpm") {
-			r.PHPPerReq += perReq
-		}
-	}
-	return r
+	return bench.WithCPU(tb, netns, func() []int { return netnsPIDsWith(tb, netns, cmdline) }, seconds, load)
 }
 
 // BenchmarkWebPod loads the production scenario's web pod with wrk (2 threads, 32 connections,
@@ -91,7 +69,7 @@ func BenchmarkWebPod(b *testing.B) {
 // pm.max_children. BENCH_SET ("key=value key=value") overrides chart values for an experiment.
 // Run it with scripts/bench-web.sh; it fails only when a side cannot serve.
 func BenchmarkWebPodVsDebian(b *testing.B) {
-	rounds, seconds := envInt(b, "BENCH_ROUNDS", 3), envInt(b, "BENCH_SECONDS", 5)
+	rounds, seconds := bench.EnvInt(b, "BENCH_ROUNDS", 3), bench.EnvInt(b, "BENCH_SECONDS", 5)
 	set := map[string]string{}
 	for _, kv := range strings.FieldsFunc(os.Getenv("BENCH_SET"), func(r rune) bool { return r == ' ' }) {
 		k, v, ok := strings.Cut(kv, "=")
@@ -109,11 +87,11 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 		conns      int
 	}
 	var loads []load
-	for _, p := range debianPaths {
-		loads = append(loads, load{p.name + ", 32 conns", p.path, 32})
+	for _, p := range bench.DebianPaths {
+		loads = append(loads, load{p.Name + ", 32 conns", p.Path, 32})
 	}
-	front := debianPaths[len(debianPaths)-1]
-	loads = append(loads, load{fmt.Sprintf("%s, %d conns (4× pm.max_children %d)", front.name, 4*maxChildren, maxChildren), front.path, 4 * maxChildren})
+	front := bench.DebianPaths[len(bench.DebianPaths)-1]
+	loads = append(loads, load{fmt.Sprintf("%s, %d conns (4× pm.max_children %d)", front.Name, 4*maxChildren, maxChildren), front.Path, 4 * maxChildren})
 
 	names := make([]string, len(loads))
 	for i, l := range loads {
@@ -149,19 +127,6 @@ func pinPods(tb testing.TB, netns ...string) {
 			require.NoError(tb, err, "taskset %d: %s", pid, out)
 		}
 	}
-}
-
-// envInt is a positive integer from the environment variable name, or def.
-func envInt(tb testing.TB, name string, def int) int {
-	tb.Helper()
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	require.NoError(tb, err, name)
-	require.Positive(tb, n, name)
-	return n
 }
 
 // withSet describes the BENCH_SET overrides for the table's title.

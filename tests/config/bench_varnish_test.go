@@ -77,7 +77,7 @@ func startDebianVarnish(tb testing.TB, w *webPod) *podrun.Pod {
 // response), at 32 and 128 connections. Prints the same table, with each varnishd's CPU time per
 // request; run it with scripts/bench-web.sh varnish.
 func BenchmarkVarnishVsDebian(b *testing.B) {
-	rounds, seconds := envInt(b, "BENCH_ROUNDS", 3), envInt(b, "BENCH_SECONDS", 5)
+	rounds, seconds := bench.EnvInt(b, "BENCH_ROUNDS", 3), bench.EnvInt(b, "BENCH_SECONDS", 5)
 	w := startWebPod(b, render.Options{
 		ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"},
 		// The web Service's port is the web pod's own: Varnish reaches nginx on the loopback.

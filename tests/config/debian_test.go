@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/magento-k8s/charts/tests/internal/bench"
 	"github.com/magento-k8s/charts/tests/internal/podrun"
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
@@ -29,41 +28,6 @@ import (
 // sides as what it evaluates to in the chart's pod (a plain array, as setup:install writes it), so
 // both front controllers read the same configuration.
 
-// debianPaths are the paths both sides serve with status 200 (the Debian site has no rule for
-// Magento's versioned static URLs, so only an unversioned static file is compared).
-var debianPaths = []struct{ name, path string }{
-	{"static file (unversioned)", "/static/frontend/Magento/luma/en_US/css/styles-m.css"},
-	{"/health_check.php", "/health_check.php"},
-	{"front controller", "/catalog/product/view/id/42"},
-}
-
-// debianSite is the stock default site with PHP switched on as its comments describe, on the store's
-// pub/ directory, with Magento's fall-back to index.php.
-func debianSite(tb testing.TB, pubDir string) string {
-	tb.Helper()
-	stock, err := os.ReadFile("/etc/nginx/sites-available/default")
-	require.NoError(tb, err, "Debian's nginx package (scripts/packages.sh)")
-	site := string(stock)
-	replace := func(re, with string) {
-		tb.Helper()
-		r := regexp.MustCompile(re)
-		require.Regexp(tb, r, site, "the stock default site changed: %s", re)
-		site = r.ReplaceAllString(site, with)
-	}
-	replace(`(?m)^(\s*)root /var/www/html;`, "${1}root "+pubDir+";")
-	replace(`(?m)^(\s*)index index.html`, "${1}index index.php index.html")
-	replace(`(?m)^(\s*)try_files \$uri \$uri/ =404;`, "${1}try_files $$uri $$uri/ /index.php$$is_args$$args;")
-	replace(`(?m)^(\s*)#location ~ \\\.php\$ \{\n`, "${1}location ~ \\.php$$ {\n")
-	replace(`(?m)^(\s*)#(\s*include snippets/fastcgi-php.conf;)`, "${1}${2}")
-	replace(`(?m)^(\s*)#(\s*)fastcgi_pass unix:/run/php/php[0-9.]+-fpm.sock;`, "${1}${2}fastcgi_pass unix:/run/php/php8.2-fpm.sock;")
-	// The location's closing brace: the first "#}" after the uncommented fastcgi_pass.
-	i := strings.Index(site, "fastcgi_pass unix:/run/php/php8.2-fpm.sock;")
-	j := strings.Index(site[i:], "#}")
-	require.GreaterOrEqual(tb, j, 0, "the PHP location's closing brace")
-	site = site[:i+j] + " }" + site[i+j+2:]
-	return site
-}
-
 // startDebianWebPod runs Debian's stock nginx and php-fpm (as root, as the packages' services run
 // their masters) on the same stub store and configuration as the chart's web pod w, and waits
 // until both answer.
@@ -77,7 +41,7 @@ func startDebianWebPod(tb testing.TB, w *webPod) *podrun.Pod {
 	defer cancel()
 	exported, err := w.Exec(ctx, "php-fpm", []string{"php", "-r", `echo "<?php\nreturn ", var_export(include "app/etc/env.php", true), ";\n";`})
 	require.NoError(tb, err, exported)
-	conf := map[string]string{"sites-enabled/default": debianSite(tb, docRoot+"/pub")}
+	conf := map[string]string{"sites-enabled/default": bench.DebianSite(tb, docRoot+"/pub")}
 	for _, f := range []string{"nginx.conf", "mime.types", "fastcgi.conf", "snippets/fastcgi-php.conf"} {
 		b, err := os.ReadFile("/etc/nginx/" + f)
 		require.NoError(tb, err)
@@ -145,18 +109,7 @@ func startDebianWebPod(tb testing.TB, w *webPod) *podrun.Pod {
 // pmMaxChildren is the chart's rendered pm.max_children.
 func (w *webPod) pmMaxChildren(tb testing.TB) int {
 	tb.Helper()
-	re := regexp.MustCompile(`(?m)^\s*pm\.max_children\s*=\s*(\d+)`)
-	for _, cm := range render.Find[*corev1.ConfigMap](w.manifests) {
-		for _, v := range cm.Data {
-			if m := re.FindStringSubmatch(v); m != nil {
-				n, err := strconv.Atoi(m[1])
-				require.NoError(tb, err)
-				return n
-			}
-		}
-	}
-	tb.Fatal("no rendered pm.max_children")
-	return 0
+	return bench.PMMaxChildren(tb, w.manifests)
 }
 
 // TestDebianBaseline: the benchmark's two sides serve the same thing. Debian's stock nginx and
@@ -168,13 +121,13 @@ func TestDebianBaseline(t *testing.T) {
 	w := startWebPod(t, render.Options{ValuesFiles: []string{m2Chart + "/ci/production-values.yaml"}})
 	debian := &webPod{Pod: startDebianWebPod(t, w)}
 	chartPort := w.port(t, "nginx", "http")
-	for _, p := range debianPaths {
-		t.Run(p.name, func(t *testing.T) {
-			chart := w.get(t, chartPort, p.path, nil)
-			deb := debian.get(t, 80, p.path, nil)
+	for _, p := range bench.DebianPaths {
+		t.Run(p.Name, func(t *testing.T) {
+			chart := w.get(t, chartPort, p.Path, nil)
+			deb := debian.get(t, 80, p.Path, nil)
 			require.Equal(t, 200, chart.status, "chart: %.300s", chart.body)
 			require.Equal(t, 200, deb.status, "Debian: %.300s", deb.body)
-			if !strings.HasSuffix(p.path, ".css") && !strings.HasSuffix(p.path, ".php") {
+			if !strings.HasSuffix(p.Path, ".css") && !strings.HasSuffix(p.Path, ".php") {
 				var c, d phpView
 				require.NoError(t, json.Unmarshal([]byte(chart.body), &c), chart.body)
 				require.NoError(t, json.Unmarshal([]byte(deb.body), &d), deb.body)

@@ -41,7 +41,7 @@ var onRealNode = map[string]any{
 
 // requireRealNode fails unless the run's cluster has the real node, Ready. Only the local
 // provider makes one (kind and existing clusters run their own nodes and lack the images).
-func requireRealNode(t *testing.T) {
+func requireRealNode(t testing.TB) {
 	t.Helper()
 	if testCluster.Provider != cluster.Local {
 		t.Skipf("the real node and its images are the local provider's (scripts/node.sh); this run uses %s", testCluster.Provider)
@@ -57,7 +57,7 @@ func requireRealNode(t *testing.T) {
 
 // imageRef is the reference of a locally built image (scripts/images.sh), split as the charts'
 // image blocks take it.
-func imageRef(t *testing.T, name string) map[string]string {
+func imageRef(t testing.TB, name string) map[string]string {
 	t.Helper()
 	out, err := exec.Command("bash", filepath.Join(repo.Root(t), "scripts", "images.sh"), "ref", name).Output()
 	require.NoError(t, err, "scripts/images.sh ref %s", name)
@@ -68,7 +68,7 @@ func imageRef(t *testing.T, name string) map[string]string {
 }
 
 // valuesFile writes values as a YAML file for helm and returns its path.
-func valuesFile(t *testing.T, name string, values map[string]any) string {
+func valuesFile(t testing.TB, name string, values map[string]any) string {
 	t.Helper()
 	out, err := yaml.Marshal(values)
 	require.NoError(t, err)
@@ -135,7 +135,7 @@ func TestMagento2RealNode(t *testing.T) {
 // prefix-store), installs shared-services' minimal scenario on the real node with the store's
 // release as its tenant, and the store's MariaDB (database and user db, the minimal scenarios'
 // password). It returns both namespaces.
-func storeOnSharedServices(t *testing.T, prefix, db string) (shared, store string) {
+func storeOnSharedServices(t testing.TB, prefix, db string) (shared, store string) {
 	t.Helper()
 	requireRealNode(t)
 	shared = testCluster.Namespace(t, prefix+"-shared")
@@ -147,7 +147,7 @@ func storeOnSharedServices(t *testing.T, prefix, db string) (shared, store strin
 
 // storeDatabase installs a MariaDB (scripts/demo-database, release "db": Service db.<ns>) on the
 // real node with the database, user and password a scenario's store expects.
-func storeDatabase(t *testing.T, ns, database, user, password string) {
+func storeDatabase(t testing.TB, ns, database, user, password string) {
 	t.Helper()
 	db := helmOptions(t, ns, nil, map[string]string{
 		"image": imageRef(t, "mariadb")["ref"], "database": database, "user": user, "password": password,
@@ -374,7 +374,7 @@ func runJob(t *testing.T, ns string, job *batchv1.Job, timeout time.Duration) st
 // so that every test's pods fit the node's 2 CPUs together (limits stay: php-fpm is sized from
 // them). OpenSearch has no image to build (no Debian package): its pods stay on the simulated
 // nodes.
-func realNodeValues(t *testing.T, chart string) string {
+func realNodeValues(t testing.TB, chart string) string {
 	t.Helper()
 	img := func(name string) map[string]string {
 		r := imageRef(t, name)
@@ -421,7 +421,7 @@ func realNodeValues(t *testing.T, chart string) string {
 // tenantValues are the shared-services values that allocate Redis instances of their own to
 // release "shop" in each store namespace (which exist already: the chart creates no Namespace
 // there, and no quota or limit range, which tests of their own check).
-func tenantValues(t *testing.T, stores ...string) string {
+func tenantValues(t testing.TB, stores ...string) string {
 	t.Helper()
 	tenants := make([]map[string]string, 0, len(stores))
 	for _, ns := range stores {

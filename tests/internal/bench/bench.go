@@ -8,12 +8,17 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/magento-k8s/charts/tests/internal/render"
 )
 
 var (
@@ -163,4 +168,133 @@ func errorsOf(runs []Result) int {
 		n += r.Errors
 	}
 	return n
+}
+
+// EnvInt is a positive integer from the environment variable name, or def.
+func EnvInt(tb testing.TB, name string, def int) int {
+	tb.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	require.NoError(tb, err, name)
+	require.Positive(tb, n, name)
+	return n
+}
+
+// DebianSite is the stock default site with PHP switched on as its comments describe, on the store's
+// pub/ directory, with Magento's fall-back to index.php.
+func DebianSite(tb testing.TB, pubDir string) string {
+	tb.Helper()
+	stock, err := os.ReadFile("/etc/nginx/sites-available/default")
+	require.NoError(tb, err, "Debian's nginx package (scripts/packages.sh)")
+	site := string(stock)
+	replace := func(re, with string) {
+		tb.Helper()
+		r := regexp.MustCompile(re)
+		require.Regexp(tb, r, site, "the stock default site changed: %s", re)
+		site = r.ReplaceAllString(site, with)
+	}
+	replace(`(?m)^(\s*)root /var/www/html;`, "${1}root "+pubDir+";")
+	replace(`(?m)^(\s*)index index.html`, "${1}index index.php index.html")
+	replace(`(?m)^(\s*)try_files \$uri \$uri/ =404;`, "${1}try_files $$uri $$uri/ /index.php$$is_args$$args;")
+	replace(`(?m)^(\s*)#location ~ \\\.php\$ \{\n`, "${1}location ~ \\.php$$ {\n")
+	replace(`(?m)^(\s*)#(\s*include snippets/fastcgi-php.conf;)`, "${1}${2}")
+	replace(`(?m)^(\s*)#(\s*)fastcgi_pass unix:/run/php/php[0-9.]+-fpm.sock;`, "${1}${2}fastcgi_pass unix:/run/php/php8.2-fpm.sock;")
+	// The location's closing brace: the first "#}" after the uncommented fastcgi_pass.
+	i := strings.Index(site, "fastcgi_pass unix:/run/php/php8.2-fpm.sock;")
+	j := strings.Index(site[i:], "#}")
+	require.GreaterOrEqual(tb, j, 0, "the PHP location's closing brace")
+	site = site[:i+j] + " }" + site[i+j+2:]
+	return site
+}
+
+// DebianPaths are the paths both sides serve with status 200 (the Debian site has no rule for
+// Magento's versioned static URLs, so only an unversioned static file is compared).
+var DebianPaths = []struct{ Name, Path string }{
+	{"static file (unversioned)", "/static/frontend/Magento/luma/en_US/css/styles-m.css"},
+	{"/health_check.php", "/health_check.php"},
+	{"front controller", "/catalog/product/view/id/42"},
+}
+
+// PMMaxChildren is the php-fpm pool's pm.max_children as the chart rendered it (the first
+// ConfigMap that sets it).
+func PMMaxChildren(tb testing.TB, manifests *render.Manifests) int {
+	tb.Helper()
+	re := regexp.MustCompile(`(?m)^\s*pm\.max_children\s*=\s*(\d+)`)
+	for _, cm := range render.Find[*corev1.ConfigMap](manifests) {
+		for _, v := range cm.Data {
+			if m := re.FindStringSubmatch(v); m != nil {
+				n, err := strconv.Atoi(m[1])
+				require.NoError(tb, err)
+				return n
+			}
+		}
+	}
+	tb.Fatal("no rendered pm.max_children")
+	return 0
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on Linux).
+const clockTicks = 100
+
+// CPUByCommand is the CPU time (user + system, seconds) the processes pids used so far, with the
+// time of the children they reaped (cutime, cstime: a php-fpm worker that ends after
+// pm.max_requests counts in its master's), per command name (/proc/<pid>/stat's comm: "nginx",
+// "php-fpm8.2", "wrk", ...).
+func CPUByCommand(pids []int) map[string]float64 {
+	out := map[string]float64{}
+	for _, pid := range pids {
+		stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, split after ")".
+		open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
+		if open < 0 || end < 0 {
+			continue
+		}
+		fields := strings.Fields(string(stat[end+1:]))
+		if len(fields) < 15 {
+			continue
+		}
+		// Fields 14-17 of proc(5): utime, stime, cutime, cstime.
+		var ticks int64
+		for _, f := range fields[11:15] {
+			n, _ := strconv.ParseInt(f, 10, 64)
+			ticks += n
+		}
+		out[string(stat[open+1:end])] += float64(ticks) / clockTicks
+	}
+	return out
+}
+
+// WithCPU runs the load and adds the CPU time per request that the processes pids lists (read
+// before and after; wrk's own left out) used during it: CPU per request does not depend on how
+// the two sides share the machine's cores with the load generator, which the throughput does.
+// BENCH_CPU_DETAIL=1 prints it per command, labelled, as well.
+func WithCPU(tb testing.TB, label string, pids func() []int, seconds int, load func() Result) Result {
+	tb.Helper()
+	before := CPUByCommand(pids())
+	r := load()
+	requests := r.Rate * float64(seconds)
+	if requests <= 0 {
+		return r
+	}
+	detail := os.Getenv("BENCH_CPU_DETAIL") != ""
+	for comm, total := range CPUByCommand(pids()) {
+		perReq := (total - before[comm]) / requests * 1e6
+		if detail && perReq >= 1 {
+			fmt.Printf("  %s %s: %.1f µs/req\n", label, comm, perReq)
+		}
+		if comm == "wrk" {
+			continue
+		}
+		r.CPUPerReq += perReq
+		if strings.HasPrefix(comm, "php-fpm") {
+			r.PHPPerReq += perReq
+		}
+	}
+	return r
 }
