@@ -92,11 +92,11 @@ sub vcl_recv {
         set req.grace = {{ $v.healthyGraceSeconds }}s;
     }
 
-    # Customer and checkout pages, health checks, static files and media (nginx serves them with
-    # their own cache headers), and the admin are not kept here. One regular expression per rule
-    # (each match costs a PCRE call on every request, cached hits included).
-    if (req.url ~ "/(customer|checkout)" ||
-        req.url ~ "^/((pub/)?(health_check\.php|static/|media/)|{{ .Values.magento.adminPath }}(/|\?|$))") {
+    # Customer and checkout pages (anywhere in the path), health checks, static files and media
+    # (nginx serves them with their own cache headers), and the admin are not kept here. One
+    # regular expression for all (each match is a PCRE call on every request, cached hits
+    # included).
+    if (req.url ~ "/(customer|checkout)|^/((pub/)?(health_check\.php|static/|media/)|{{ .Values.magento.adminPath }}(/|\?|$))") {
         return (pass);
     }
 
