@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
@@ -111,21 +110,11 @@ func BenchmarkWebPodVsDebian(b *testing.B) {
 	}
 }
 
-// pinPods puts every process of the pods in the network namespaces netns (and the workers they
-// fork later, which inherit it) on the CPUs BENCH_POD_CPUS lists (taskset's list), when set:
-// with the load generator on the others (BENCH_WRK_CPUS), the two sides no longer compete with
-// wrk for cores, as pods do not with their clients, and the throughput is the pod's own.
+// pinPods is bench.Pin over every process of the pods in the network namespaces netns.
 func pinPods(tb testing.TB, netns ...string) {
 	tb.Helper()
-	cpus := os.Getenv("BENCH_POD_CPUS")
-	if cpus == "" {
-		return
-	}
 	for _, ns := range netns {
-		for _, pid := range netnsPIDs(tb, ns) {
-			out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, strconv.Itoa(pid)).CombinedOutput()
-			require.NoError(tb, err, "taskset %d: %s", pid, out)
-		}
+		bench.Pin(tb, netnsPIDs(tb, ns))
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -17,20 +16,12 @@ import (
 	"github.com/gruntwork-io/terratest/modules/logger"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/magento-k8s/charts/tests/internal/bench"
 )
-
-// webResources are the php-fpm container's resources on both sides of the real-node benchmark:
-// the chart's defaults (pm.max_children is derived from the memory limit).
-var webResources = corev1.ResourceRequirements{
-	Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("2Gi")},
-	Limits:   corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("4Gi")},
-}
 
 // BenchmarkWebPodVsDebianRealNode is the config tier's BenchmarkWebPodVsDebian on the real node
 // (scripts/node.sh: containerd, runc, a kubelet): the magento2 minimal scenario's web pod with the
@@ -65,12 +56,13 @@ func BenchmarkWebPodVsDebianRealNode(b *testing.B) {
 	require.Equal(b, realNode, chart.Spec.NodeName)
 	var chartPort int32
 	var docRoot string
+	var phpResources corev1.ResourceRequirements
 	for _, c := range chart.Spec.Containers {
 		switch c.Name {
 		case "nginx":
 			chartPort = c.Ports[0].ContainerPort
 		case "php-fpm":
-			docRoot = c.WorkingDir
+			docRoot, phpResources = c.WorkingDir, c.Resources
 		}
 	}
 	// The configuration the chart's env.php gives in the chart's pod, as a plain env.php.
@@ -80,7 +72,7 @@ func BenchmarkWebPodVsDebianRealNode(b *testing.B) {
 		"exec", chart.Name, "-c", "php-fpm", "--", "php", "-r", `echo "<?php\nreturn ", var_export(include "app/etc/env.php", true), ";\n";`)
 	require.NoError(b, err, exported)
 
-	debian := startDebianWebPodOnNode(b, app["ref"], docRoot, exported)
+	debian := startDebianWebPodOnNode(b, app["ref"], docRoot, exported, phpResources)
 	chartURL := fmt.Sprintf("http://%s:%d", chart.Status.PodIP, chartPort)
 	debianURL := "http://" + debian.Status.PodIP + ":80"
 	for _, base := range []string{chartURL, debianURL} {
@@ -89,8 +81,8 @@ func BenchmarkWebPodVsDebianRealNode(b *testing.B) {
 		_ = resp.Body.Close()
 		require.Equal(b, http.StatusOK, resp.StatusCode, base)
 	}
-	pinPod(b, chart.UID)
-	pinPod(b, debian.UID)
+	bench.Pin(b, podPIDs(b, chart.UID))
+	bench.Pin(b, podPIDs(b, debian.UID))
 
 	names := make([]string, 0, len(bench.DebianPaths)+1)
 	paths := make([]string, 0, len(bench.DebianPaths)+1)
@@ -115,9 +107,9 @@ func BenchmarkWebPodVsDebianRealNode(b *testing.B) {
 }
 
 // startDebianWebPodOnNode runs Debian's stock nginx and php-fpm from image on the real node, on
-// the store tree at docRoot with env.php as its configuration, and returns the pod once it is
-// Ready.
-func startDebianWebPodOnNode(b *testing.B, image, docRoot, envPHP string) *corev1.Pod {
+// the store tree at docRoot with env.php as its configuration, php-fpm with the chart pod's
+// php-fpm resources, and returns the pod once it is Ready.
+func startDebianWebPodOnNode(b *testing.B, image, docRoot, envPHP string, phpResources corev1.ResourceRequirements) *corev1.Pod {
 	b.Helper()
 	ns := testCluster.Namespace(b, "bench-debian")
 	cs := clientset(b)
@@ -148,7 +140,7 @@ func startDebianWebPodOnNode(b *testing.B, image, docRoot, envPHP string) *corev
 				{Name: "run-php", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
 			},
 			Containers: []corev1.Container{
-				{Name: "php-fpm", Image: image, WorkingDir: docRoot, Resources: webResources,
+				{Name: "php-fpm", Image: image, WorkingDir: docRoot, Resources: phpResources,
 					// As Debian's php8.2-fpm.service starts it.
 					Command: []string{"php-fpm", "--nodaemonize", "--fpm-config", "/etc/php/8.2/fpm/php-fpm.conf"},
 					VolumeMounts: []corev1.VolumeMount{
@@ -213,20 +205,4 @@ func podPIDs(tb testing.TB, uid types.UID) []int {
 		return err
 	}))
 	return pids
-}
-
-// pinPod puts every process of the pod on the CPUs BENCH_POD_CPUS lists (taskset's list; nothing
-// when unset), as the config tier pins its pods.
-func pinPod(tb testing.TB, uid types.UID) {
-	tb.Helper()
-	cpus := os.Getenv("BENCH_POD_CPUS")
-	if cpus == "" {
-		return
-	}
-	pids := podPIDs(tb, uid)
-	require.NotEmpty(tb, pids, "processes of pod %s", uid)
-	for _, pid := range pids {
-		out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, strconv.Itoa(pid)).CombinedOutput()
-		require.NoError(tb, err, "taskset %d: %s", pid, out)
-	}
 }

@@ -298,3 +298,20 @@ func WithCPU(tb testing.TB, label string, pids func() []int, seconds int, load f
 	}
 	return r
 }
+
+// Pin puts the processes pids (every thread, and the workers they fork later, which inherit it)
+// on the CPUs BENCH_POD_CPUS lists (taskset's list), when set: with the load generator on the
+// others (BENCH_WRK_CPUS), the two sides no longer compete with wrk for cores, as pods do not with
+// their clients, and the throughput is the pod's own.
+func Pin(tb testing.TB, pids []int) {
+	tb.Helper()
+	cpus := os.Getenv("BENCH_POD_CPUS")
+	if cpus == "" {
+		return
+	}
+	require.NotEmpty(tb, pids, "processes to pin")
+	for _, pid := range pids {
+		out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, strconv.Itoa(pid)).CombinedOutput()
+		require.NoError(tb, err, "taskset %d: %s", pid, out)
+	}
+}
