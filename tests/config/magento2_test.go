@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,6 +163,22 @@ func checkRouting(t *testing.T, w *webPod) {
 			}
 		})
 	}
+	// nginx keeps the file lookups of pub/ (open_file_cache, misses too), which the image fixes;
+	// not those of the shared media volume: an image another pod writes there (get.php resizing
+	// it, an admin upload) is served as a file by the next request, not by PHP again.
+	t.Run("media written while serving", func(t *testing.T) {
+		const path = "catalog/product/e/f/ef.jpg"
+		var got struct {
+			Script string `json:"script"`
+		}
+		r := w.get(t, http, "/media/"+path, nil)
+		require.NoError(t, json.Unmarshal([]byte(r.body), &got), r.body)
+		require.Equal(t, "get.php", got.Script, "not there yet")
+		file := filepath.Join(w.Volume("media"), path)
+		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
+		require.NoError(t, os.WriteFile(file, []byte("GIF89a new"), 0o644))
+		assert.Equal(t, "GIF89a new", w.get(t, http, "/media/"+path, nil).body)
+	})
 	t.Run("gzip", func(t *testing.T) {
 		r := w.get(t, http, "/static"+css, map[string]string{"Accept-Encoding": "gzip"})
 		require.Equal(t, 200, r.status)

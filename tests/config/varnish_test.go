@@ -109,6 +109,14 @@ func TestMagento2Varnish(t *testing.T) {
 			assert.Equal(t, "MISS", other.cache, name)
 			assert.NotEqual(t, first.nonce, other.nonce, name)
 		}
+		// Each key alone keys the query: the VCL looks for GraphQL's keys only when one of them
+		// is there, so each must be enough on its own.
+		plain := "/graphql?query=categories&tags=gql_2"
+		fetch(t, http.MethodGet, plain, nil)
+		require.Equal(t, "HIT", fetch(t, http.MethodGet, plain, nil).cache)
+		for _, header := range []map[string]string{{"Store": "nl"}, {"Content-Currency": "EUR"}, {"X-Magento-Cache-Id": "id-d"}} {
+			assert.Equal(t, "MISS", fetch(t, http.MethodGet, plain, header).cache, "%v", header)
+		}
 		// A customer's query with a cache id is cached (under its id); without one, it passes.
 		bearer := map[string]string{"Store": "default", "X-Magento-Cache-Id": "id-c", "Authorization": "Bearer t"}
 		fetch(t, http.MethodGet, query, bearer)

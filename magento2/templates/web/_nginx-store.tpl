@@ -20,6 +20,14 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         absolute_redirect off;
         client_max_body_size {{ $n.clientMaxBodySize }};
         error_page 404 403 = /errors/404.php;
+        # pub/ comes from the app image and cannot change while nginx runs: its file lookups
+        # (try_files, the -f tests, the opens of static files; misses too) are kept for a minute
+        # instead of costing a stat or an open on every request. Not under /media/, the shared
+        # volume, where files come and go (a location in web.nginx.extraServerConfig that serves
+        # a mounted volume wants "open_file_cache off;" too).
+        open_file_cache max=10000 inactive=60s;
+        open_file_cache_valid 60s;
+        open_file_cache_errors on;
 
         # Never reachable: the web installer, the updater, cron over HTTP, dot-files.
         location ~* ^/(setup|update)($|/) {
@@ -65,6 +73,7 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         }
 
         location /media/ {
+          open_file_cache off;
           # Private media is never served.
           location ~ ^/media/(customer|downloadable|import|custom_options)/ {
             return 404;
