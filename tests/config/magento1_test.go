@@ -131,6 +131,12 @@ func TestMagento1WebPod(t *testing.T) {
 		}
 		r := w.get(t, port, "/media/catalog/product/cache/1/small.jpg", nil)
 		assert.Equal(t, "get.php /media/catalog/product/cache/1/small.jpg\n", r.body, "a media miss goes to get.php")
+		// nginx caches the lookups of the image's files, not the shared volume's: the image
+		// get.php (or another pod) writes there is served as a file by the next request.
+		small := filepath.Join(w.Volume("media"), "catalog/product/cache/1/small.jpg")
+		require.NoError(t, os.MkdirAll(filepath.Dir(small), 0o755))
+		require.NoError(t, os.WriteFile(small, []byte("GIF89a small"), 0o644))
+		assert.Equal(t, "GIF89a small", w.get(t, port, "/media/catalog/product/cache/1/small.jpg", nil).body)
 		assert.Equal(t, "body { color: #333; }\n", w.get(t, port, "/skin/frontend/base/default/css/styles.css", nil).body)
 	})
 

@@ -56,12 +56,15 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
 
         # The front controller: every URL that is not a static file.
         location / {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           try_files /nonexistent @openmage;
         }
         location = /index.php {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           try_files /nonexistent @openmage;
         }
         location ^~ /index.php/ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           try_files /nonexistent @openmage;
         }
         location @openmage {
@@ -77,9 +80,11 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
 
         # Static files of the themes, the JavaScript libraries and the media.
         location ^~ /skin/ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           {{- include "magento1.nginx.static" (dict "assets" $assets) | nindent 10 }}
         }
         location ^~ /js/ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           {{- include "magento1.nginx.static" (dict "assets" $assets) | nindent 10 }}
         }
         location ^~ /media/ {
@@ -97,6 +102,7 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         }
         # OpenMage's error pages: their assets, and the 404/503/report pages themselves.
         location ^~ /errors/ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           location ~ ^/errors/(404|503|report)\.php$ {
             include /etc/magento/nginx/fastcgi_params;
             fastcgi_param SCRIPT_FILENAME $MAGE_ROOT$fastcgi_script_name;

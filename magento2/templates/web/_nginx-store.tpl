@@ -20,14 +20,6 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         absolute_redirect off;
         client_max_body_size {{ $n.clientMaxBodySize }};
         error_page 404 403 = /errors/404.php;
-        # pub/ comes from the app image and cannot change while nginx runs: its file lookups
-        # (try_files, the -f tests, the opens of static files; misses too) are kept for a minute
-        # instead of costing a stat or an open on every request. Not under /media/, the shared
-        # volume, where files come and go (a location in web.nginx.extraServerConfig that serves
-        # a mounted volume wants "open_file_cache off;" too).
-        open_file_cache max=10000 inactive=60s;
-        open_file_cache_valid 60s;
-        open_file_cache_errors on;
 
         # Never reachable: the web installer, the updater, cron over HTTP, dot-files.
         location ~* ^/(setup|update)($|/) {
@@ -40,11 +32,14 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
           return 404;
         }
 
+        # File lookups are cached where the files come from the image (not under /media/).
         location / {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           try_files $uri $uri/ /index.php$is_args$args;
         }
 
         location /static/ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           expires max;
           # Versioned URLs (/static/version1234/...) map to the files without the version.
           location ~ ^/static/version\d*/ {
@@ -73,7 +68,6 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         }
 
         location /media/ {
-          open_file_cache off;
           # Private media is never served.
           location ~ ^/media/(customer|downloadable|import|custom_options)/ {
             return 404;
@@ -98,6 +92,7 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
         }
 
         location /errors/ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           location ~* \.xml$ {
             return 404;
           }
@@ -105,6 +100,7 @@ Usage (at the start of a line; the block keeps its own indentation): {{ include 
 
         # Only Magento's entry points execute PHP.
         location ~ ^/(index|get|static|errors/report|errors/404|errors/503|health_check)\.php$ {
+          {{- include "magento-common.nginx.imageFileCache" . | nindent 10 }}
           try_files $uri =404;
           fastcgi_pass fastcgi_backend;
           fastcgi_buffers 16 16k;

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ type Result struct {
 	// CPUPerReq is the CPU time (µs) the pod's processes spent per request (the caller measures it), 0 when not
 	// measured; PHPPerReq the php-fpm processes' share of it.
 	CPUPerReq, PHPPerReq float64
+	// ClientBusy is the share of its CPUs' time wrk itself used (0–1): near 1, wrk is the
+	// bottleneck, and the p99 it reports is largely its own threads waiting for their core.
+	ClientBusy float64
 }
 
 // Wrk loads url with wrk (2 threads, conns connections, seconds long) from inside the network
@@ -55,9 +59,13 @@ func Wrk(tb testing.TB, netns string, conns, seconds int, url string, headers ..
 		argv = append(argv, "-H", h)
 	}
 	argv = append(argv, url)
-	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	out, err := cmd.CombinedOutput()
 	require.NoError(tb, err, "%s", out)
 	var r Result
+	// ip netns exec and taskset exec wrk in their own process: its rusage is wrk's.
+	used := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	r.ClientBusy = used.Seconds() / float64(seconds*cpuCount(tb, os.Getenv("BENCH_WRK_CPUS")))
 	rate := wrkRate.FindSubmatch(out)
 	require.NotNil(tb, rate, "%s", out)
 	r.Rate, _ = strconv.ParseFloat(string(rate[1]), 64)
@@ -81,6 +89,27 @@ func Wrk(tb testing.TB, netns string, conns, seconds int, url string, headers ..
 		}
 	}
 	return r
+}
+
+// cpuCount is the number of CPUs in a taskset list ("1", "1-3", "0,2-3"); every CPU when empty.
+func cpuCount(tb testing.TB, list string) int {
+	tb.Helper()
+	if list == "" {
+		return runtime.NumCPU()
+	}
+	n := 0
+	for _, part := range strings.Split(list, ",") {
+		lo, hi, ranged := strings.Cut(part, "-")
+		first, err := strconv.Atoi(lo)
+		require.NoError(tb, err, "BENCH_WRK_CPUS %q", list)
+		last := first
+		if ranged {
+			last, err = strconv.Atoi(hi)
+			require.NoError(tb, err, "BENCH_WRK_CPUS %q", list)
+		}
+		n += last - first + 1
+	}
+	return n
 }
 
 // SideBySide runs every load on both sides in alternating rounds, the chart first in even rounds
@@ -124,6 +153,8 @@ func SideBySide(b *testing.B, title, what string, names []string, rounds int, ch
 		header += " of it php-fpm chart / Debian |"
 		rule += "---|"
 	}
+	header += " wrk's CPU busy chart / Debian |"
+	rule += "---|"
 	fmt.Println(header)
 	fmt.Println(rule)
 	for i, name := range names {
@@ -141,9 +172,12 @@ func SideBySide(b *testing.B, title, what string, names []string, rounds int, ch
 			cphp, dphp := stats(c[i], func(r Result) float64 { return r.PHPPerReq }), stats(d[i], func(r Result) float64 { return r.PHPPerReq })
 			row += fmt.Sprintf(" %.0f / %.0f |", cphp.median, dphp.median)
 		}
+		cw, dw := stats(c[i], func(r Result) float64 { return r.ClientBusy }), stats(d[i], func(r Result) float64 { return r.ClientBusy })
+		row += fmt.Sprintf(" %.0f%% / %.0f%% |", 100*cw.median, 100*dw.median)
 		fmt.Println(row)
 		b.ReportMetric(cr.median/dr.median, fmt.Sprintf("ratio-%d", i))
 	}
+	fmt.Println("(wrk's CPU busy near 100%: the client is the bottleneck, and its p99 is mostly wrk's own threads waiting for their core)")
 }
 
 type spread struct{ median, min, max float64 }
