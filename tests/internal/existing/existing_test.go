@@ -1,9 +1,11 @@
 package existing
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/magento-k8s/charts/tests/internal/render"
 )
@@ -12,31 +14,10 @@ import (
 // declared, and only then.
 func TestMissing(t *testing.T) {
 	t.Parallel()
-	const pod = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      imagePullSecrets: [{name: pull}]
-      containers:
-        - name: app
-          image: app
-          envFrom: [{secretRef: {name: all-keys}}, {configMapRef: {name: settings}}]
-          env:
-            - {name: A, valueFrom: {secretKeyRef: {name: creds, key: password}}}
-            - {name: B, valueFrom: {secretKeyRef: {name: creds, key: absent, optional: true}}}
-            - {name: C, valueFrom: {configMapKeyRef: {name: settings, key: mode}}}
-      volumes:
-        - {name: data, persistentVolumeClaim: {claimName: data}}
-        - {name: extra, configMap: {name: extra}}
-`
-	m := render.Decode(t, []byte(pod), "")
+	// A Deployment that references every kind of object a pod can.
+	pod, err := os.ReadFile("testdata/pod.yaml")
+	require.NoError(t, err)
+	m := render.Decode(t, pod, "")
 	empty := &Objects{}
 	assert.Equal(t, []string{
 		"Deployment/web container app: ConfigMap settings",

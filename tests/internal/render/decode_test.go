@@ -1,6 +1,7 @@
 package render
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,57 +11,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-const manifests = `---
-# Source: shop/templates/empty.yaml
----
-# Source: shop/templates/web/deployment.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: shop-web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
----
-# Source: shop/templates/cron/cronjob.yaml
-apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: shop-cron
-spec:
-  schedule: "* * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-            - name: cron
-              image: php:8.3
----
-# Source: shop/templates/ingress/certificate.yaml
-apiVersion: cert-manager.io/v1
-kind: Certificate
-metadata:
-  name: shop-tls
-spec:
-  secretName: shop-tls
-`
-
 func TestDecode(t *testing.T) {
 	t.Parallel()
-	m := Decode(t, []byte(manifests), DefaultKubeVersion)
+	// A hook-less chart's output: an empty source, a Deployment, a CronJob and a CRD's object.
+	manifests, err := os.ReadFile("testdata/manifests.yaml")
+	require.NoError(t, err)
+	m := Decode(t, manifests, DefaultKubeVersion)
 
 	assert.Equal(t, []string{"Deployment/shop-web", "CronJob/shop-cron", "Certificate/shop-tls"}, m.Names())
 	assert.Equal(t, "shop/templates/web/deployment.yaml", m.Objects[0].Source)
-	assert.Equal(t, []byte(manifests), m.Raw)
+	assert.Equal(t, manifests, m.Raw)
 
 	d := Get[*appsv1.Deployment](t, m, "shop-web")
 	assert.Equal(t, "nginx:1.27", d.Spec.Template.Spec.Containers[0].Image)
