@@ -51,7 +51,8 @@ func Wrk(tb testing.TB, netns string, conns, seconds int, url string, headers ..
 	if netns != "" {
 		argv = []string{"ip", "netns", "exec", netns}
 	}
-	if cpus := os.Getenv("BENCH_WRK_CPUS"); cpus != "" {
+	cpus := os.Getenv("BENCH_WRK_CPUS")
+	if cpus != "" {
 		argv = append(argv, "taskset", "-c", cpus)
 	}
 	argv = append(argv, "wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+strconv.Itoa(seconds)+"s", "--latency")
@@ -65,7 +66,7 @@ func Wrk(tb testing.TB, netns string, conns, seconds int, url string, headers ..
 	var r Result
 	// ip netns exec and taskset exec wrk in their own process: its rusage is wrk's.
 	used := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	r.ClientBusy = used.Seconds() / float64(seconds*cpuCount(tb, os.Getenv("BENCH_WRK_CPUS")))
+	r.ClientBusy = used.Seconds() / float64(seconds*cpuCount(tb, cpus))
 	rate := wrkRate.FindSubmatch(out)
 	require.NotNil(tb, rate, "%s", out)
 	r.Rate, _ = strconv.ParseFloat(string(rate[1]), 64)
